@@ -1,0 +1,197 @@
+package io.quondam.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Reads named settings from environment variables, overridden by a {@code --config file.properties} argument, and
+ * collects every problem instead of failing on the first, so that one start-up error names them all.
+ * Call {@link #validate()} after reading everything.
+ */
+public final class Settings {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+    private final Map<String, String> values;
+    private final List<String> problems = new ArrayList<>();
+
+    private Settings(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static Settings of(Map<String, String> values) {
+        return new Settings(new HashMap<>(values));
+    }
+
+    /** Environment variables, then the properties file named by {@code --config <file>} in {@code args}, if any. */
+    public static Settings fromEnvironment(String[] args) {
+        var values = new HashMap<>(System.getenv());
+        var settings = new Settings(values);
+        var arguments = Arrays.asList(args);
+        int at = arguments.indexOf("--config");
+        if (at >= 0) {
+            if (at + 1 >= arguments.size()) {
+                settings.problems.add("--config needs a file name");
+            } else {
+                settings.readFile(Path.of(arguments.get(at + 1)));
+            }
+        }
+        return settings;
+    }
+
+    private void readFile(Path file) {
+        var properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+            properties.stringPropertyNames().forEach(name -> values.put(name, properties.getProperty(name).trim()));
+        } catch (IOException e) {
+            problems.add("--config " + file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A setting with a default; present but empty means empty. */
+    public String string(String name, String defaultValue) {
+        return values.getOrDefault(name, defaultValue).trim();
+    }
+
+    /** A setting without a default: missing is a problem. It may be set to the empty string on purpose. */
+    public String required(String name, String meaning) {
+        String value = values.get(name);
+        if (value == null) {
+            problems.add(name + " is missing: " + meaning);
+            return "";
+        }
+        return value.trim();
+    }
+
+    /** A non-empty setting with a default; set but empty is a problem. */
+    public String nonEmpty(String name, String defaultValue) {
+        String value = string(name, defaultValue);
+        if (value.isEmpty()) {
+            problems.add(name + " must not be empty");
+        }
+        return value;
+    }
+
+    public int integer(String name, int defaultValue, int min, int max) {
+        String raw = string(name, Integer.toString(defaultValue));
+        try {
+            int value = Integer.parseInt(raw);
+            if (value < min || value > max) {
+                problems.add(name + "=" + raw + " is out of range [" + min + ", " + max + "]");
+                return defaultValue;
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            problems.add(name + "=" + raw + " is not a whole number");
+            return defaultValue;
+        }
+    }
+
+    /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 1d} or ISO-8601 {@code PT30S}. */
+    public Duration duration(String name, String defaultValue, Duration min, Duration max) {
+        String raw = string(name, defaultValue);
+        Duration value = parseDuration(raw);
+        if (value == null) {
+            problems.add(name + "=" + raw + " is not a duration (examples: 500ms, 30s, 5m, 24h, 1d, PT30S)");
+            return parseDuration(defaultValue);
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            problems.add(name + "=" + raw + " is out of range [" + min + ", " + max + "]");
+            return parseDuration(defaultValue);
+        }
+        return value;
+    }
+
+    static Duration parseDuration(String raw) {
+        var text = raw.trim().toLowerCase(Locale.ROOT);
+        var matcher = DURATION.matcher(text);
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(raw.trim().toUpperCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** One of a fixed set of lower-case words, mapped to an enum constant ({@code per-commit} → {@code PER_COMMIT}). */
+    public <E extends Enum<E>> E choice(String name, E defaultValue, Class<E> type) {
+        String raw = string(name, word(defaultValue));
+        for (E constant : type.getEnumConstants()) {
+            if (word(constant).equals(raw.toLowerCase(Locale.ROOT))) {
+                return constant;
+            }
+        }
+        var allowed = Arrays.stream(type.getEnumConstants()).map(Settings::word).toList();
+        problems.add(name + "=" + raw + " is not one of " + allowed);
+        return defaultValue;
+    }
+
+    public static String word(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** A comma-separated list of {@code host:port} addresses. */
+    public List<String> addresses(String name, String defaultValue) {
+        var result = new ArrayList<String>();
+        boolean anyGiven = false;
+        for (String part : string(name, defaultValue).split(",")) {
+            String address = part.trim();
+            if (address.isEmpty()) {
+                continue;
+            }
+            anyGiven = true;
+            int colon = address.lastIndexOf(':');
+            if (colon <= 0 || !isPort(address.substring(colon + 1))) {
+                problems.add(name + ": '" + address + "' is not host:port");
+            } else {
+                result.add(address);
+            }
+        }
+        if (!anyGiven) {
+            problems.add(name + " needs at least one host:port");
+        }
+        return result;
+    }
+
+    private static boolean isPort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port > 0 && port < 65536;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Records a problem found by a cross-setting check. */
+    public void problem(String description) {
+        problems.add(description);
+    }
+
+    /** Throws {@link ConfigException} naming every problem met so far. */
+    public void validate() {
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.quondam.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Claims idempotency keys so that each effect happens once.
+ *
+ * <p>A key store instance is a session: {@link #awaitReplication} covers the claims made through this instance
+ * only. Give each thread that must confirm its own claims (a Kafka Streams thread) its own instance.
+ */
+public interface KeyStore extends AutoCloseable {
+
+    /** Claims {@code key} in {@code namespace} for {@code owner}, keeping it for {@code ttl}. One round trip. */
+    default ClaimResult claim(String namespace, String key, String owner, Duration ttl) {
+        return claimAll(List.of(new ClaimRequest(namespace, key, owner, ttl))).get(0);
+    }
+
+    /** Claims every request in one round trip; results are in the order of the requests. */
+    List<ClaimResult> claimAll(List<ClaimRequest> requests);
+
+    /** The current holder of a key, if it is claimed and not expired. */
+    Optional<KeyStatus> status(String namespace, String key);
+
+    /** Forgets a key so that the operation may be performed again; false if the key was not claimed. */
+    boolean release(String namespace, String key);
+
+    /**
+     * Returns once every claim made through this instance is held by at least {@code minReplicas} replicas, or throws
+     * {@link ReplicationException}. Never waits when nothing was written since the last successful call.
+     */
+    void awaitReplication(int minReplicas, Duration timeout);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,241 @@
+package io.quondam.store;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * The claim protocol on the Redis master, through ONE connection: each claim (or batch of claims) is one EVALSHA
+ * round trip, and {@link #awaitReplication} runs WAIT on that same connection, which covers exactly the claims made
+ * through it. Connection errors, READONLY, NOREPLICAS and failovers are retried with backoff, then reported as
+ * {@link KeyStoreUnavailableException}; a claim is only ever reported as held when Redis said so.
+ *
+ * <p>Thread-safe, but calls are serialised: give each stream thread its own instance.
+ */
+public final class RedisKeyStore implements KeyStore {
+    private static final Logger log = LoggerFactory.getLogger(RedisKeyStore.class);
+
+    private final RedisMasterLocator locator;
+    private final RetryPolicy retry;
+    private final Timer claimLatency;
+    private final Counter reconnects;
+    private final Counter failovers;
+
+    private Jedis connection;
+    private HostAndPort master;
+    private HostAndPort lastMaster;
+    /** Claims written (or possibly written) through the current connection and not yet confirmed by WAIT. */
+    private long unconfirmedWrites;
+    /** A connection holding unconfirmed writes was replaced: those writes may be gone with the old master. */
+    private boolean unconfirmedWritesLost;
+    private boolean scriptLoaded;
+    private boolean closed;
+
+    public RedisKeyStore(RedisSettings settings, MeterRegistry registry, String clientName) {
+        this.locator = new RedisMasterLocator(settings, clientName);
+        this.retry = settings.retry();
+        this.claimLatency = Timer.builder("quondam.claim.latency")
+                .description("Time for one claim round trip to Redis (a batch counts once)")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.reconnects = Counter.builder("quondam.redis.reconnects")
+                .description("Redis connections replaced after an error").register(registry);
+        this.failovers = Counter.builder("quondam.redis.failovers")
+                .description("Times a new connection found a different master than the previous one")
+                .register(registry);
+    }
+
+    @Override
+    public synchronized List<ClaimResult> claimAll(List<ClaimRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        long start = System.nanoTime();
+        var results = withRetry("claim", jedis -> {
+            unconfirmedWrites += requests.size(); // pessimistic until the replies say which claims wrote
+            var replies = requests.size() == 1
+                    ? List.of(claimOne(jedis, requests.get(0)))
+                    : claimPipelined(jedis, requests);
+            unconfirmedWrites -= replies.stream().filter(r -> !r.ownedByCaller()).count();
+            return replies;
+        });
+        claimLatency.record(Duration.ofNanos(System.nanoTime() - start));
+        return results;
+    }
+
+    private static ClaimResult claimOne(Jedis jedis, ClaimRequest request) {
+        return ClaimScript.parse(jedis.evalsha(ClaimScript.SHA1,
+                List.of(RedisKeys.of(request.namespace(), request.key())), ClaimScript.args(request)));
+    }
+
+    private static List<ClaimResult> claimPipelined(Jedis jedis, List<ClaimRequest> requests) {
+        var pipeline = jedis.pipelined();
+        var replies = new ArrayList<Response<Object>>(requests.size());
+        for (var request : requests) {
+            replies.add(pipeline.evalsha(ClaimScript.SHA1,
+                    List.of(RedisKeys.of(request.namespace(), request.key())), ClaimScript.args(request)));
+        }
+        pipeline.sync();
+        var results = new ArrayList<ClaimResult>(requests.size());
+        for (var reply : replies) {
+            results.add(ClaimScript.parse(reply.get())); // get() rethrows a per-command error such as NOSCRIPT
+        }
+        return results;
+    }
+
+    @Override
+    public synchronized Optional<KeyStatus> status(String namespace, String key) {
+        return withRetry("status", jedis -> {
+            var pipeline = jedis.pipelined();
+            var fields = pipeline.hmget(RedisKeys.of(namespace, key), "o", "t");
+            var ttl = pipeline.pttl(RedisKeys.of(namespace, key));
+            var time = pipeline.time();
+            pipeline.sync();
+            String owner = fields.get().get(0);
+            if (owner == null || ttl.get() < 0) {
+                return Optional.<KeyStatus>empty();
+            }
+            long nowMillis = Long.parseLong(time.get().get(0)) * 1000 + Long.parseLong(time.get().get(1)) / 1000;
+            String claimedAt = fields.get().get(1);
+            long age = claimedAt == null ? 0 : Math.max(0, nowMillis - Long.parseLong(claimedAt));
+            return Optional.of(new KeyStatus(owner, Duration.ofMillis(age), Duration.ofMillis(ttl.get())));
+        });
+    }
+
+    @Override
+    public synchronized boolean release(String namespace, String key) {
+        return withRetry("release", jedis -> jedis.del(RedisKeys.of(namespace, key)) > 0);
+    }
+
+    @Override
+    public synchronized void awaitReplication(int minReplicas, Duration timeout) {
+        if (unconfirmedWritesLost) {
+            unconfirmedWritesLost = false;
+            unconfirmedWrites = 0;
+            throw new ReplicationException("the Redis connection was replaced before its claims were confirmed;"
+                    + " they may have been lost in a failover");
+        }
+        if (unconfirmedWrites == 0 || minReplicas == 0) {
+            return;
+        }
+        long acknowledged;
+        try {
+            acknowledged = connection.waitReplicas(minReplicas, timeout.toMillis());
+        } catch (JedisConnectionException e) {
+            dropConnection(e);
+            unconfirmedWritesLost = false;
+            unconfirmedWrites = 0;
+            throw new ReplicationException("WAIT failed: " + e.getMessage(), e);
+        }
+        if (acknowledged < minReplicas) {
+            throw new ReplicationException("WAIT " + minReplicas + " " + timeout.toMillis() + ": only "
+                    + acknowledged + " replica(s) acknowledged the claims of this connection");
+        }
+        unconfirmedWrites = 0;
+    }
+
+    private <T> T withRetry(String operation, Function<Jedis, T> call) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= retry.maxAttempts(); attempt++) {
+            try {
+                return call.apply(connection());
+            } catch (JedisNoScriptException e) {
+                // The script cache was flushed under us: load it again on the next attempt, without waiting.
+                last = e;
+                scriptLoaded = false;
+                continue;
+            } catch (JedisConnectionException e) {
+                last = e;
+                dropConnection(e);
+            } catch (JedisDataException e) {
+                if (!isRetryable(e)) {
+                    throw new KeyStoreException(operation + " failed: " + e.getMessage(), e);
+                }
+                last = e;
+                dropConnection(e); // READONLY and friends: this node is no longer the master we want
+            }
+            if (attempt < retry.maxAttempts()) {
+                pause(retry.backoff(attempt));
+            }
+        }
+        throw new KeyStoreUnavailableException(operation + " failed after " + retry.maxAttempts()
+                + " attempts: " + (last == null ? "unknown" : last.getMessage()), last);
+    }
+
+    static boolean isRetryable(JedisDataException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("READONLY") || message.contains("NOREPLICAS") || message.startsWith("LOADING")
+                || message.contains("MASTERDOWN") || message.startsWith("TRYAGAIN") || message.startsWith("BUSY");
+    }
+
+    private Jedis connection() {
+        if (closed) {
+            throw new IllegalStateException("key store is closed");
+        }
+        if (connection == null) {
+            var opened = locator.connect();
+            connection = opened.jedis();
+            master = opened.address();
+            if (lastMaster != null && !lastMaster.equals(master)) {
+                failovers.increment();
+                log.warn("Redis master changed from {} to {}", lastMaster, master);
+            }
+            lastMaster = master;
+            scriptLoaded = false;
+        }
+        if (!scriptLoaded) {
+            connection.scriptLoad(ClaimScript.SOURCE);
+            scriptLoaded = true;
+        }
+        return connection;
+    }
+
+    private void dropConnection(RuntimeException cause) {
+        if (connection == null) {
+            return;
+        }
+        if (unconfirmedWrites > 0) {
+            unconfirmedWritesLost = true;
+        }
+        log.warn("Redis connection to {} dropped: {}", master, cause.getMessage());
+        reconnects.increment();
+        try {
+            connection.close();
+        } catch (RuntimeException ignored) {
+            // The socket is already broken; nothing more to release.
+        }
+        connection = null;
+        master = null;
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeyStoreUnavailableException("interrupted while waiting to retry", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (connection != null) {
+            connection.close();
+            connection = null;
+        }
+    }
+}

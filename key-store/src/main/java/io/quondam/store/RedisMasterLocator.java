@@ -1,0 +1,90 @@
+package io.quondam.store;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Opens authenticated connections to the current Redis master: asked of the Sentinels in turn, then confirmed with
+ * ROLE, because a Sentinel may still name the old master for a moment during a failover. All reads and writes of the
+ * claim protocol go to the master.
+ */
+final class RedisMasterLocator {
+    private static final Logger log = LoggerFactory.getLogger(RedisMasterLocator.class);
+
+    private final RedisSettings settings;
+    private final JedisClientConfig redisConfig;
+    private final JedisClientConfig sentinelConfig;
+
+    RedisMasterLocator(RedisSettings settings, String clientName) {
+        this.settings = settings;
+        this.redisConfig = clientConfig(settings, settings.user(), settings.password(), clientName);
+        this.sentinelConfig = clientConfig(settings, "", settings.sentinelPassword(), clientName);
+    }
+
+    private static JedisClientConfig clientConfig(RedisSettings settings, String user, String password, String name) {
+        var builder = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
+                .socketTimeoutMillis((int) settings.socketTimeout().toMillis())
+                .clientName(name);
+        if (!user.isEmpty()) {
+            builder.user(user);
+        }
+        if (!password.isEmpty()) {
+            builder.password(password);
+        }
+        return builder.build();
+    }
+
+    /** A connection to the master; throws {@link JedisConnectionException} when none can be confirmed now. */
+    MasterConnection connect() {
+        var master = settings.mode() == RedisSettings.Mode.SENTINEL
+                ? askSentinels()
+                : HostAndPort.from(settings.address());
+        var jedis = new Jedis(master, redisConfig);
+        try {
+            if (settings.mode() == RedisSettings.Mode.SENTINEL && !isMaster(jedis)) {
+                throw new JedisConnectionException(master + " is not (or no longer) a master");
+            }
+            return new MasterConnection(master, jedis);
+        } catch (JedisException e) {
+            jedis.close();
+            throw e;
+        }
+    }
+
+    private static boolean isMaster(Jedis jedis) {
+        List<Object> role = jedis.role();
+        Object first = role.isEmpty() ? null : role.get(0);
+        String name = first instanceof byte[] bytes ? new String(bytes) : String.valueOf(first);
+        return "master".equals(name);
+    }
+
+    private HostAndPort askSentinels() {
+        JedisException last = null;
+        for (String sentinel : settings.sentinels()) {
+            try (var jedis = new Jedis(HostAndPort.from(sentinel), sentinelConfig)) {
+                List<String> address = jedis.sentinelGetMasterAddrByName(settings.masterName());
+                if (address != null && address.size() == 2) {
+                    return new HostAndPort(address.get(0), Integer.parseInt(address.get(1)));
+                }
+                log.warn("Sentinel {} does not know master '{}'", sentinel, settings.masterName());
+            } catch (JedisException e) {
+                last = e;
+                log.debug("Sentinel {} unreachable: {}", sentinel, e.getMessage());
+            }
+        }
+        throw new JedisConnectionException("no Sentinel of " + settings.sentinels() + " named a master for '"
+                + settings.masterName() + "'", last);
+    }
+
+    /** An open connection and the master address it was opened to. */
+    record MasterConnection(HostAndPort address, Jedis jedis) {
+    }
+}

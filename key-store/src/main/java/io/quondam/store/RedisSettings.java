@@ -1,0 +1,74 @@
+package io.quondam.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where the key store's Redis is and how to talk to it. In {@code SENTINEL} mode the master is discovered through
+ * {@code sentinels} by {@code masterName}; in {@code STANDALONE} mode {@code address} is used as it is (development).
+ * Empty strings mean "not set" for user and passwords.
+ */
+public record RedisSettings(
+        Mode mode,
+        List<String> sentinels,
+        String masterName,
+        String address,
+        String user,
+        String password,
+        String sentinelPassword,
+        Duration connectTimeout,
+        Duration socketTimeout,
+        RetryPolicy retry) {
+
+    /** How the master is found. */
+    public enum Mode { SENTINEL, STANDALONE }
+
+    public RedisSettings {
+        Objects.requireNonNull(mode, "mode");
+        sentinels = List.copyOf(sentinels);
+        Objects.requireNonNull(masterName, "masterName");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        Objects.requireNonNull(sentinelPassword, "sentinelPassword");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(socketTimeout, "socketTimeout");
+        Objects.requireNonNull(retry, "retry");
+        if (mode == Mode.SENTINEL && (sentinels.isEmpty() || masterName.isBlank())) {
+            throw new IllegalArgumentException("sentinel mode needs sentinel addresses and a master name");
+        }
+        if (mode == Mode.STANDALONE && address.isBlank()) {
+            throw new IllegalArgumentException("standalone mode needs an address");
+        }
+    }
+
+    public static RedisSettings sentinel(List<String> sentinels, String masterName, String password,
+                                         String sentinelPassword) {
+        return new RedisSettings(Mode.SENTINEL, sentinels, masterName, "", "", password, sentinelPassword,
+                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults());
+    }
+
+    public static RedisSettings standalone(String address, String password) {
+        return new RedisSettings(Mode.STANDALONE, List.of(), "", address, "", password, "",
+                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults());
+    }
+
+    public RedisSettings withRetry(RetryPolicy policy) {
+        return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
+                connectTimeout, socketTimeout, policy);
+    }
+
+    public RedisSettings withTimeouts(Duration connect, Duration socket) {
+        return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
+                connect, socket, retry);
+    }
+
+    @Override
+    public String toString() {
+        // Never print passwords.
+        return "RedisSettings[mode=" + mode + ", sentinels=" + sentinels + ", masterName=" + masterName
+                + ", address=" + address + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
+                + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + ", retry=" + retry + "]";
+    }
+}

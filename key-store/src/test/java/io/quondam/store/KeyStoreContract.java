@@ -1,0 +1,182 @@
+package io.quondam.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The claim protocol every {@link KeyStore} must honour; run against the in-memory and the Redis store. */
+abstract class KeyStoreContract {
+    private static final Duration DAY = Duration.ofHours(24);
+
+    private final List<KeyStore> sessions = new ArrayList<>();
+    private String namespace;
+    private KeyStore store;
+
+    /** A new session onto the same shared key space as every other session of this test. */
+    protected abstract KeyStore newSession();
+
+    @BeforeEach
+    void openStore() {
+        namespace = "contract-" + UUID.randomUUID();
+        store = session();
+    }
+
+    @AfterEach
+    void closeSessions() {
+        sessions.forEach(KeyStore::close);
+    }
+
+    private KeyStore session() {
+        var session = newSession();
+        sessions.add(session);
+        return session;
+    }
+
+    @Test
+    void shouldClaimFreeKey() {
+        assertThat(store.claim(namespace, "k1", "owner-a", DAY)).isEqualTo(new ClaimResult.Claimed("owner-a"));
+    }
+
+    @Test
+    void shouldReplayClaimOfSameOwner() {
+        store.claim(namespace, "k1", "payments-3@17", DAY);
+
+        var again = store.claim(namespace, "k1", "payments-3@17", DAY);
+
+        assertThat(again).isInstanceOf(ClaimResult.Replayed.class);
+        assertThat(((ClaimResult.Replayed) again).owner()).isEqualTo("payments-3@17");
+        assertThat(again.ownedByCaller()).isTrue();
+    }
+
+    @Test
+    void shouldReportDuplicateWithExistingOwnerAndAge() {
+        store.claim(namespace, "k1", "owner-a", DAY);
+
+        var second = store.claim(namespace, "k1", "owner-b", DAY);
+
+        assertThat(second).isInstanceOfSatisfying(ClaimResult.Duplicate.class, d -> {
+            assertThat(d.existingOwner()).isEqualTo("owner-a");
+            assertThat(d.age()).isBetween(Duration.ZERO, Duration.ofMinutes(1));
+        });
+        assertThat(second.ownedByCaller()).isFalse();
+    }
+
+    @Test
+    void shouldSeeClaimsOfOtherSessions() {
+        store.claim(namespace, "k1", "owner-a", DAY);
+
+        assertThat(session().claim(namespace, "k1", "owner-b", DAY)).isInstanceOf(ClaimResult.Duplicate.class);
+    }
+
+    @Test
+    void shouldKeepNamespacesApart() {
+        store.claim(namespace, "k1", "owner-a", DAY);
+
+        assertThat(store.claim(namespace + "-other", "k1", "owner-b", DAY))
+                .isEqualTo(new ClaimResult.Claimed("owner-b"));
+    }
+
+    @Test
+    void shouldFreeKeyWhenTtlExpires() {
+        store.claim(namespace, "k1", "owner-a", Duration.ofMillis(200));
+
+        Poll.until(Duration.ofSeconds(5), () -> store.status(namespace, "k1").isEmpty(), "key to expire");
+
+        assertThat(store.claim(namespace, "k1", "owner-b", DAY)).isEqualTo(new ClaimResult.Claimed("owner-b"));
+    }
+
+    @Test
+    void shouldKeepKeyBeforeTtlExpires() {
+        store.claim(namespace, "k1", "owner-a", Duration.ofMinutes(10));
+
+        assertThat(store.claim(namespace, "k1", "owner-b", DAY)).isInstanceOf(ClaimResult.Duplicate.class);
+    }
+
+    @Test
+    void shouldReportStatusOfClaimedKey() {
+        store.claim(namespace, "k1", "owner-a", Duration.ofMinutes(10));
+
+        var status = store.status(namespace, "k1").orElseThrow();
+
+        assertThat(status.owner()).isEqualTo("owner-a");
+        assertThat(status.expiresIn()).isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
+        assertThat(store.status(namespace, "unknown")).isEmpty();
+    }
+
+    @Test
+    void shouldReleaseKeySoThatItCanBeClaimedAgain() {
+        store.claim(namespace, "k1", "owner-a", DAY);
+
+        assertThat(store.release(namespace, "k1")).isTrue();
+        assertThat(store.release(namespace, "k1")).isFalse();
+        assertThat(store.claim(namespace, "k1", "owner-b", DAY)).isEqualTo(new ClaimResult.Claimed("owner-b"));
+    }
+
+    @Test
+    void shouldAnswerBatchInRequestOrder() {
+        store.claim(namespace, "taken", "owner-a", DAY);
+        store.claim(namespace, "mine", "owner-b", DAY);
+
+        var results = store.claimAll(List.of(
+                new ClaimRequest(namespace, "fresh", "owner-b", DAY),
+                new ClaimRequest(namespace, "taken", "owner-b", DAY),
+                new ClaimRequest(namespace, "mine", "owner-b", DAY),
+                new ClaimRequest(namespace, "fresh", "owner-c", DAY)));
+
+        assertThat(results).hasSize(4);
+        assertThat(results.get(0)).isEqualTo(new ClaimResult.Claimed("owner-b"));
+        assertThat(results.get(1)).isInstanceOf(ClaimResult.Duplicate.class);
+        assertThat(results.get(2)).isInstanceOf(ClaimResult.Replayed.class);
+        assertThat(results.get(3)).isInstanceOf(ClaimResult.Duplicate.class);
+    }
+
+    @Test
+    void shouldHandleKeysWithUnicodeAndSeparators() {
+        String key = "zahlung:ü/é {x} 🙂";
+
+        assertThat(store.claim(namespace, key, "owner-a", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(store.status(namespace, key).orElseThrow().owner()).isEqualTo("owner-a");
+    }
+
+    @Test
+    void shouldLetExactlyOneOfEightConcurrentClaimersWin() throws Exception {
+        int threads = 8;
+        var ready = new CountDownLatch(threads);
+        var start = new CountDownLatch(1);
+        var pool = Executors.newFixedThreadPool(threads);
+        try {
+            var futures = new ArrayList<Future<ClaimResult>>();
+            for (int i = 0; i < threads; i++) {
+                var session = session();
+                String owner = "owner-" + i;
+                Callable<ClaimResult> claim = () -> {
+                    ready.countDown();
+                    start.await();
+                    return session.claim(namespace, "contended", owner, DAY);
+                };
+                futures.add(pool.submit(claim));
+            }
+            ready.await();
+            start.countDown();
+            var results = new ArrayList<ClaimResult>();
+            for (var future : futures) {
+                results.add(future.get());
+            }
+
+            assertThat(results).filteredOn(r -> r instanceof ClaimResult.Claimed).hasSize(1);
+            assertThat(results).filteredOn(r -> r instanceof ClaimResult.Duplicate).hasSize(threads - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
