@@ -1,0 +1,20 @@
+package io.quondam.dedup;
+
+import java.util.Locale;
+
+/** Why a record went to the dead-letter topic; the code is the value of the {@code quondam.error.class} header. */
+public enum BadRecordReason {
+    MALFORMED_JSON,
+    INVALID_UTF8,
+    MISSING_KEY,
+    EMPTY_KEY,
+    KEY_TOO_LONG,
+    WRONG_KEY_TYPE,
+    TOMBSTONE,
+    VALUE_TOO_LARGE;
+
+    /** The stable, lower-case code written to the header, e.g. {@code malformed-json}. */
+    public String code() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,147 @@
+package io.quondam.dedup;
+
+import io.quondam.store.ClaimRequest;
+import io.quondam.store.ClaimResult;
+import io.quondam.store.KeyStore;
+import io.quondam.store.KeyStoreUnavailableException;
+import io.quondam.store.ReplicationException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims each record's idempotency key and forwards first occurrences (and replays of the same source record) to the
+ * deduplicated topic; duplicates are counted and optionally audited. The owner of a claim is the record's source
+ * coordinates {@code topic-partition@offset}, so a record whose transaction was aborted is forwarded again when it is
+ * reprocessed. When Redis is unavailable it waits and retries: a record is never forwarded unclaimed.
+ */
+final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[], byte[]> {
+    private static final Logger log = LoggerFactory.getLogger(ClaimProcessor.class);
+    static final String DUPLICATE_OF = "quondam.duplicate.of";
+
+    private final ProcessorConfig config;
+    private final Supplier<KeyStore> sessions;
+    private final DedupMetrics metrics;
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyStore keyStore;
+    private WindowStore<String, Long> guard;
+
+    ClaimProcessor(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics) {
+        this.config = config;
+        this.sessions = sessions;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.keyStore = sessions.get(); // init runs on the stream thread that will process and commit this task
+        if (config.guardEnabled()) {
+            this.guard = context.getStateStore(DedupTopology.GUARD_STORE);
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], ExtractedRecord> record) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        String key = record.value().idempotencyKey();
+        var output = record.withValue(record.value().value());
+
+        Long firstOffset = guard == null ? null : guardLookup(key, record.timestamp());
+        if (firstOffset != null && firstOffset != source.offset()) {
+            metrics.guardHit();
+            dropDuplicate(output, owner(source, firstOffset));
+            return;
+        }
+        var result = claimUntilAnswered(new ClaimRequest(config.namespace(), key, owner(source, source.offset()),
+                config.keyTtl()));
+        if (result instanceof ClaimResult.Duplicate duplicate) {
+            dropDuplicate(output, duplicate.existingOwner());
+        } else {
+            forward(output, key, source, result instanceof ClaimResult.Replayed
+                    ? DedupMetrics.Outcome.REPLAYED : DedupMetrics.Outcome.FORWARDED);
+        }
+    }
+
+    private static String owner(RecordMetadata source, long offset) {
+        return source.topic() + "-" + source.partition() + "@" + offset;
+    }
+
+    private void forward(Record<byte[], byte[]> output, String key, RecordMetadata source, DedupMetrics.Outcome outcome) {
+        if (guard != null) {
+            guard.put(key, source.offset(), output.timestamp());
+        }
+        metrics.record(outcome);
+        context.forward(output, DedupTopology.DEDUPLICATED_SINK);
+    }
+
+    private void dropDuplicate(Record<byte[], byte[]> output, String existingOwner) {
+        metrics.record(DedupMetrics.Outcome.DUPLICATE);
+        if (config.auditDuplicates()) {
+            var headers = new RecordHeaders(output.headers().toArray());
+            headers.add(DUPLICATE_OF, existingOwner.getBytes(StandardCharsets.UTF_8));
+            context.forward(output.withHeaders(headers), DedupTopology.DUPLICATES_SINK);
+        }
+    }
+
+    private Long guardLookup(String key, long timestamp) {
+        long retention = config.guardRetention().toMillis();
+        try (var hits = guard.fetch(key, Math.max(0, timestamp - retention), timestamp + retention)) {
+            return hits.hasNext() ? hits.next().value : null;
+        }
+    }
+
+    /**
+     * Fails closed: while Redis is unavailable (or, per record, replication is short) the record waits here, because
+     * forwarding it unclaimed could let a duplicate through. After the configured bound the stream thread fails and is
+     * replaced; its transaction aborts and the record is processed again.
+     */
+    private ClaimResult claimUntilAnswered(ClaimRequest request) {
+        long deadline = System.nanoTime() + config.redisOutageMaxBlock().toNanos();
+        Duration backoff = Duration.ofMillis(100);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                var result = keyStore.claim(request.namespace(), request.key(), request.owner(), request.ttl());
+                if (config.durability() == DurabilityMode.PER_RECORD && result.ownedByCaller()) {
+                    keyStore.awaitReplication(config.minReplicas(), config.waitTimeout());
+                }
+                if (attempt > 1) {
+                    log.info("Redis answered again after {} attempts; processing resumes", attempt);
+                }
+                return result;
+            } catch (KeyStoreUnavailableException | ReplicationException e) {
+                metrics.redisWait();
+                if (System.nanoTime() > deadline) {
+                    throw new StreamsException("Redis unavailable for longer than QUONDAM_REDIS_OUTAGE_MAX_BLOCK="
+                            + config.redisOutageMaxBlock() + "; failing the stream thread so that its transaction"
+                            + " aborts", e);
+                }
+                if (attempt == 1 || attempt % 10 == 0) {
+                    log.warn("Claim of a record from {} is waiting for Redis (attempt {}): {}",
+                            request.owner(), attempt, e.getMessage());
+                }
+                sleep(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
+                        ? Duration.ofSeconds(2) : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamsException("interrupted while waiting for Redis", e);
+        }
+    }
+}

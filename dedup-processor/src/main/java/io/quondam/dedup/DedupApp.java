@@ -1,0 +1,79 @@
+package io.quondam.dedup;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.quondam.store.RedisKeyStore;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running processor: Kafka Streams with exactly_once_v2, per-thread Redis sessions and the commit barrier. */
+public final class DedupApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DedupApp.class);
+
+    private final KafkaStreams streams;
+    private final ClaimSessions sessions;
+    private final KafkaStreamsMetrics streamsMetrics;
+
+    public DedupApp(ProcessorConfig config, MeterRegistry registry) {
+        var metrics = new DedupMetrics(registry);
+        var sessionNumber = new AtomicInteger();
+        this.sessions = new ClaimSessions(() -> new RedisKeyStore(config.redis(), registry,
+                config.applicationId() + "-" + sessionNumber.incrementAndGet()));
+        var topology = DedupTopology.build(config, sessions::forCurrentThread, metrics);
+        log.info("Topology:\n{}", topology.describe());
+        var props = streamsProperties(config);
+        this.streams = config.durability() == DurabilityMode.PER_COMMIT
+                ? new KafkaStreams(topology, props, new BarrierClientSupplier(
+                        new CommitBarrier(sessions, config.minReplicas(), config.waitTimeout(), metrics)))
+                : new KafkaStreams(topology, props);
+        this.streams.setUncaughtExceptionHandler(error -> {
+            log.error("Stream thread failed; replacing it (its transaction aborts, its records are reprocessed)",
+                    error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+    }
+
+    static Properties streamsProperties(ProcessorConfig config) {
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        return props;
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public boolean isLive() {
+        var state = streams.state();
+        return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR;
+    }
+
+    public boolean isReady() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        sessions.close();
+    }
+}

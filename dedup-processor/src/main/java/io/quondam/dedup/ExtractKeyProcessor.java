@@ -1,0 +1,49 @@
+package io.quondam.dedup;
+
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * First node after the source: finds each record's idempotency key and passes it on to the claim node, or sends
+ * the record to the dead-letter topic with the reason. Never throws for bad input.
+ */
+final class ExtractKeyProcessor implements Processor<byte[], byte[], byte[], Object> {
+    private final IdempotencyKeyExtractor extractor;
+    private final TombstonePolicy tombstones;
+    private final DedupMetrics metrics;
+    private ProcessorContext<byte[], Object> context;
+
+    ExtractKeyProcessor(ProcessorConfig config, DedupMetrics metrics) {
+        this.extractor = new IdempotencyKeyExtractor(config);
+        this.tombstones = config.tombstones();
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        try {
+            if (record.value() == null) {
+                if (tombstones == TombstonePolicy.FORWARD) {
+                    metrics.record(DedupMetrics.Outcome.FORWARDED);
+                    context.forward(record, DedupTopology.DEDUPLICATED_SINK);
+                    return;
+                }
+                throw new BadRecordException(BadRecordReason.TOMBSTONE, "record has a null value (tombstone)");
+            }
+            String key = extractor.extract(record.key(), record.value(), record.headers());
+            context.forward(record.withValue(new ExtractedRecord(key, record.value())), DedupTopology.CLAIM_NODE);
+        } catch (BadRecordException e) {
+            RecordMetadata source = context.recordMetadata().orElseThrow();
+            metrics.record(DedupMetrics.Outcome.DEAD_LETTER);
+            context.forward(record.withHeaders(DeadLetters.headers(record.headers(), e, source)),
+                    DedupTopology.DEAD_LETTER_SINK);
+        }
+    }
+}

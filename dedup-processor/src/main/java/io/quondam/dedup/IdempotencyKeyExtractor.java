@@ -1,0 +1,106 @@
+package io.quondam.dedup;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/** Finds a record's idempotency key where the deployment says it is, or says precisely why it cannot. */
+public final class IdempotencyKeyExtractor {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final ProcessorConfig config;
+
+    public IdempotencyKeyExtractor(ProcessorConfig config) {
+        this.config = config;
+    }
+
+    /** The key of a record with a non-null value. */
+    public String extract(byte[] recordKey, byte[] value, Headers headers) throws BadRecordException {
+        if (value.length > config.maxValueBytes()) {
+            throw new BadRecordException(BadRecordReason.VALUE_TOO_LARGE,
+                    "value has " + value.length + " bytes, the limit is " + config.maxValueBytes());
+        }
+        String key = switch (config.keySource()) {
+            case JSON_POINTER -> fromJson(value);
+            case HEADER -> fromHeader(headers);
+            case RECORD_KEY -> fromRecordKey(recordKey);
+        };
+        return checked(key);
+    }
+
+    private String fromJson(byte[] value) throws BadRecordException {
+        decodeUtf8(value, "value");
+        JsonNode root;
+        try {
+            root = JSON.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value is not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value is not JSON: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode()) {
+            throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value is empty");
+        }
+        JsonNode node = root.at(config.keyPointer());
+        if (node.isMissingNode() || node.isNull()) {
+            throw new BadRecordException(BadRecordReason.MISSING_KEY, "no idempotency key at " + config.keyPointer());
+        }
+        if (!node.isTextual()) {
+            throw new BadRecordException(BadRecordReason.WRONG_KEY_TYPE, "idempotency key at " + config.keyPointer()
+                    + " must be a string, found " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return node.textValue();
+    }
+
+    private String fromHeader(Headers headers) throws BadRecordException {
+        Header header = headers.lastHeader(config.keyHeader());
+        if (header == null || header.value() == null) {
+            throw new BadRecordException(BadRecordReason.MISSING_KEY, "no header '" + config.keyHeader() + "'");
+        }
+        return decodeUtf8(header.value(), "header '" + config.keyHeader() + "'");
+    }
+
+    private static String fromRecordKey(byte[] recordKey) throws BadRecordException {
+        if (recordKey == null) {
+            throw new BadRecordException(BadRecordReason.MISSING_KEY, "record has no key");
+        }
+        return decodeUtf8(recordKey, "record key");
+    }
+
+    private static String checked(String key) throws BadRecordException {
+        if (key.isBlank()) {
+            throw new BadRecordException(BadRecordReason.EMPTY_KEY, "idempotency key is empty");
+        }
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > ProcessorConfig.MAX_KEY_BYTES) {
+            throw new BadRecordException(BadRecordReason.KEY_TOO_LONG, "idempotency key has " + bytes
+                    + " bytes, the limit is " + ProcessorConfig.MAX_KEY_BYTES);
+        }
+        return key;
+    }
+
+    private static String decodeUtf8(byte[] bytes, String what) throws BadRecordException {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new BadRecordException(BadRecordReason.INVALID_UTF8, what + " is not valid UTF-8");
+        }
+    }
+}

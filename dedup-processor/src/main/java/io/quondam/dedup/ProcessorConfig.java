@@ -1,0 +1,102 @@
+package io.quondam.dedup;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import io.quondam.config.Settings;
+import io.quondam.store.RedisSettings;
+import io.quondam.store.RedisSettingsReader;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the dedup-processor is told from outside, read from {@code QUONDAM_*} environment variables (or a
+ * {@code --config} properties file) and validated at once. Defaults run against the local stack.
+ *
+ * @param duplicatesTopic the audit topic for dropped duplicates; empty when auditing is off
+ * @param guardRetention how long the local guard store remembers a key; zero turns the guard off
+ */
+public record ProcessorConfig(
+        String bootstrapServers,
+        String applicationId,
+        String inputTopic,
+        String outputTopic,
+        String deadLetterTopic,
+        String duplicatesTopic,
+        KeySource keySource,
+        JsonPointer keyPointer,
+        String keyHeader,
+        String namespace,
+        Duration keyTtl,
+        DurabilityMode durability,
+        int minReplicas,
+        Duration waitTimeout,
+        TombstonePolicy tombstones,
+        int maxValueBytes,
+        Duration guardRetention,
+        Duration redisOutageMaxBlock,
+        int streamThreads,
+        Duration commitInterval,
+        Path stateDir,
+        int replicationFactor,
+        int httpPort,
+        RedisSettings redis) {
+
+    public static final int MAX_KEY_BYTES = 255;
+
+    public boolean auditDuplicates() {
+        return !duplicatesTopic.isEmpty();
+    }
+
+    public boolean guardEnabled() {
+        return !guardRetention.isZero();
+    }
+
+    /** Reads and validates; throws {@link io.quondam.config.ConfigException} naming every problem. */
+    public static ProcessorConfig from(Settings settings) {
+        String inputTopic = settings.nonEmpty("QUONDAM_INPUT_TOPIC", "payments");
+        String pointerText = settings.string("QUONDAM_KEY_JSON_POINTER", "/paymentId");
+        JsonPointer pointer = JsonPointer.empty();
+        try {
+            pointer = JsonPointer.compile(pointerText);
+        } catch (IllegalArgumentException e) {
+            settings.problem("QUONDAM_KEY_JSON_POINTER=" + pointerText + " is not a JSON pointer (example: /paymentId)");
+        }
+        var redis = RedisSettingsReader.read(settings);
+        var config = new ProcessorConfig(
+                settings.nonEmpty("QUONDAM_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
+                settings.nonEmpty("QUONDAM_APPLICATION_ID", "quondam-dedup"),
+                inputTopic,
+                settings.nonEmpty("QUONDAM_OUTPUT_TOPIC", "payments.dedup"),
+                settings.nonEmpty("QUONDAM_DLQ_TOPIC", "payments.dlq"),
+                settings.string("QUONDAM_DUPLICATES_TOPIC", ""),
+                settings.choice("QUONDAM_KEY_SOURCE", KeySource.JSON_POINTER, KeySource.class),
+                pointer,
+                settings.nonEmpty("QUONDAM_KEY_HEADER", "idempotency-key"),
+                settings.nonEmpty("QUONDAM_NAMESPACE", inputTopic),
+                settings.duration("QUONDAM_KEY_TTL", "24h", Duration.ofSeconds(1), Duration.ofDays(365)),
+                settings.choice("QUONDAM_DURABILITY", DurabilityMode.PER_COMMIT, DurabilityMode.class),
+                settings.integer("QUONDAM_MIN_REPLICAS", 1, 0, 16),
+                settings.duration("QUONDAM_WAIT_TIMEOUT", "1s", Duration.ofMillis(1), Duration.ofMinutes(1)),
+                settings.choice("QUONDAM_TOMBSTONES", TombstonePolicy.DEAD_LETTER, TombstonePolicy.class),
+                settings.integer("QUONDAM_MAX_VALUE_BYTES", 512 * 1024, 1, 8 * 1024 * 1024),
+                settings.duration("QUONDAM_GUARD_RETENTION", "1h", Duration.ZERO, Duration.ofDays(30)),
+                settings.duration("QUONDAM_REDIS_OUTAGE_MAX_BLOCK", "60s", Duration.ofSeconds(1), Duration.ofMinutes(4)),
+                settings.integer("QUONDAM_STREAM_THREADS", 1, 1, 64),
+                settings.duration("QUONDAM_COMMIT_INTERVAL", "100ms", Duration.ofMillis(1), Duration.ofMinutes(5)),
+                Path.of(settings.nonEmpty("QUONDAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/quondam-streams")),
+                settings.integer("QUONDAM_REPLICATION_FACTOR", -1, -1, 16),
+                settings.integer("QUONDAM_HTTP_PORT", 8081, 0, 65535),
+                redis);
+        if (config.durability() != DurabilityMode.NONE
+                && config.waitTimeout().compareTo(redis.socketTimeout()) >= 0) {
+            settings.problem("QUONDAM_WAIT_TIMEOUT (" + config.waitTimeout()
+                    + ") must be shorter than QUONDAM_REDIS_SOCKET_TIMEOUT (" + redis.socketTimeout() + ")");
+        }
+        if (config.outputTopic().equals(inputTopic) || config.deadLetterTopic().equals(inputTopic)
+                || config.duplicatesTopic().equals(inputTopic)) {
+            settings.problem("QUONDAM_OUTPUT_TOPIC, QUONDAM_DLQ_TOPIC and QUONDAM_DUPLICATES_TOPIC must differ from"
+                    + " QUONDAM_INPUT_TOPIC (" + inputTopic + ")");
+        }
+        settings.validate();
+        return config;
+    }
+}

@@ -1,0 +1,351 @@
+package io.quondam.dedup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quondam.store.ClaimRequest;
+import io.quondam.store.ClaimResult;
+import io.quondam.store.InMemoryKeyStore;
+import io.quondam.store.KeyStore;
+import io.quondam.store.KeyStoreStub;
+import io.quondam.store.KeyStoreUnavailableException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DedupTopologyTest {
+    private static final Duration DAY = Duration.ofDays(1);
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final InMemoryKeyStore keyStore = new InMemoryKeyStore();
+    @TempDir
+    Path stateDir;
+    private int drivers;
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> input;
+    private TestOutputTopic<byte[], byte[]> deduplicated;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private TestOutputTopic<byte[], byte[]> duplicates;
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void start(ProcessorConfig config) {
+        start(config, keyStore);
+    }
+
+    private void start(ProcessorConfig config, KeyStore store) {
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedup-topology-test");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("driver-" + drivers++).toString());
+        driver = new TopologyTestDriver(DedupTopology.build(config, () -> store, new DedupMetrics(registry)), props);
+        var bytesIn = new ByteArraySerializer();
+        var bytesOut = new ByteArrayDeserializer();
+        input = driver.createInputTopic(config.inputTopic(), bytesIn, bytesIn);
+        deduplicated = driver.createOutputTopic(config.outputTopic(), bytesOut, bytesOut);
+        deadLetters = driver.createOutputTopic(config.deadLetterTopic(), bytesOut, bytesOut);
+        duplicates = driver.createOutputTopic("payments.duplicates", bytesOut, bytesOut);
+    }
+
+    private static byte[] payment(String paymentId) {
+        return json("{\"paymentId\":\"" + paymentId + "\",\"account\":\"acc-1\",\"amountMinor\":1250,"
+                + "\"currency\":\"EUR\",\"createdAt\":\"2026-11-26T10:00:00Z\"}");
+    }
+
+    private static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static List<String> paymentIds(TestOutputTopic<byte[], byte[]> topic) {
+        var ids = new ArrayList<String>();
+        for (var value : topic.readValuesToList()) {
+            ids.add(text(value).replaceAll(".*\"paymentId\":\"([^\"]*)\".*", "$1"));
+        }
+        return ids;
+    }
+
+    private double outcome(String outcome) {
+        return registry.get("quondam.records").tag("outcome", outcome).counter().count();
+    }
+
+    @Test
+    void shouldForwardFirstOccurrenceAndDropDuplicatesInSamePartition() {
+        start(TestConfigs.config());
+
+        for (String id : List.of("p1", "p2", "p1", "p3", "p2", "p1")) {
+            input.pipeInput(id.getBytes(StandardCharsets.UTF_8), payment(id));
+        }
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1", "p2", "p3");
+        assertThat(paymentIds(duplicates)).containsExactly("p1", "p2", "p1");
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(outcome("forwarded")).isEqualTo(3);
+        assertThat(outcome("duplicate")).isEqualTo(3);
+    }
+
+    @Test
+    void shouldDropDuplicateFirstSeenOnAnotherPartition() {
+        start(TestConfigs.config());
+        keyStore.claim("payments", "p1", "payments-4@1187", DAY);
+
+        input.pipeInput(payment("p1"));
+
+        assertThat(deduplicated.isEmpty()).isTrue();
+        var audited = duplicates.readRecord();
+        assertThat(text(audited.headers().lastHeader(ClaimProcessor.DUPLICATE_OF).value()))
+                .isEqualTo("payments-4@1187");
+    }
+
+    @Test
+    void shouldForwardReplayedRecordAfterAbort() {
+        start(TestConfigs.config());
+        // The record at payments-0@0 claimed its key, then its transaction aborted before the commit.
+        keyStore.claim("payments", "p1", "payments-0@0", DAY);
+
+        input.pipeInput(payment("p1"));
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1");
+        assertThat(outcome("replayed")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldCatchSamePartitionDuplicateInGuardWhenRedisLostTheKey() {
+        start(TestConfigs.config());
+        input.pipeInput(payment("p1"));
+        keyStore.release("payments", "p1"); // as if a failover lost the claim
+
+        input.pipeInput(payment("p1"));
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1");
+        assertThat(paymentIds(duplicates)).containsExactly("p1");
+        assertThat(registry.get("quondam.guard.hits").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldLetDuplicateThroughWithoutGuardWhenRedisLostTheKey() {
+        // The control for the guard test above: without the guard, a lost claim means a leaked duplicate.
+        start(TestConfigs.config("QUONDAM_GUARD_RETENTION", "0s"));
+        input.pipeInput(payment("p1"));
+        keyStore.release("payments", "p1");
+
+        input.pipeInput(payment("p1"));
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1", "p1");
+    }
+
+    @Test
+    void shouldNotWriteDuplicatesTopicWhenAuditIsOff() {
+        start(TestConfigs.config("QUONDAM_DUPLICATES_TOPIC", ""));
+
+        input.pipeInput(payment("p1"));
+        input.pipeInput(payment("p1"));
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1");
+        assertThat(duplicates.isEmpty()).isTrue();
+        assertThat(outcome("duplicate")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReadKeyFromHeaderWhenConfigured() {
+        start(TestConfigs.config("QUONDAM_KEY_SOURCE", "header"));
+        Headers headers = new RecordHeaders().add("idempotency-key", json("order-7"));
+
+        input.pipeInput(new TestRecord<>(null, json("not even json"), headers));
+        input.pipeInput(new TestRecord<>(null, json("another body"), new RecordHeaders().add("idempotency-key",
+                json("order-7"))));
+
+        assertThat(deduplicated.readValuesToList()).extracting(DedupTopologyTest::text).containsExactly("not even json");
+    }
+
+    @Test
+    void shouldReadKeyFromRecordKeyWhenConfigured() {
+        start(TestConfigs.config("QUONDAM_KEY_SOURCE", "record-key"));
+
+        input.pipeInput(json("k-1"), json("a"));
+        input.pipeInput(json("k-1"), json("b"));
+        input.pipeInput(json("k-2"), json("c"));
+
+        assertThat(deduplicated.readValuesToList()).extracting(DedupTopologyTest::text).containsExactly("a", "c");
+    }
+
+    @Test
+    void shouldForwardTombstoneWhenConfigured() {
+        start(TestConfigs.config("QUONDAM_TOMBSTONES", "forward"));
+
+        input.pipeInput(json("k"), (byte[]) null);
+
+        var record = deduplicated.readRecord();
+        assertThat(record.value()).isNull();
+        assertThat(text(record.key())).isEqualTo("k");
+    }
+
+    record BadInput(String name, BadRecordReason reason, byte[] value, String... config) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static List<BadInput> badInputs() {
+        return List.of(
+                new BadInput("malformed JSON", BadRecordReason.MALFORMED_JSON, json("{\"paymentId\": \"p1\"")),
+                new BadInput("trailing garbage", BadRecordReason.MALFORMED_JSON, json("{\"paymentId\":\"p1\"} x")),
+                new BadInput("empty value", BadRecordReason.MALFORMED_JSON, new byte[0]),
+                new BadInput("missing key", BadRecordReason.MISSING_KEY, json("{\"account\":\"a\"}")),
+                new BadInput("null key", BadRecordReason.MISSING_KEY, json("{\"paymentId\":null}")),
+                new BadInput("empty key", BadRecordReason.EMPTY_KEY, json("{\"paymentId\":\"\"}")),
+                new BadInput("blank key", BadRecordReason.EMPTY_KEY, json("{\"paymentId\":\"   \"}")),
+                new BadInput("key over 255 bytes", BadRecordReason.KEY_TOO_LONG,
+                        json("{\"paymentId\":\"" + "é".repeat(128) + "\"}")),
+                new BadInput("number key", BadRecordReason.WRONG_KEY_TYPE, json("{\"paymentId\":42}")),
+                new BadInput("object key", BadRecordReason.WRONG_KEY_TYPE, json("{\"paymentId\":{\"id\":\"p\"}}")),
+                new BadInput("tombstone", BadRecordReason.TOMBSTONE, null),
+                new BadInput("value over size limit", BadRecordReason.VALUE_TOO_LARGE,
+                        json("{\"paymentId\":\"p1\",\"pad\":\"" + "x".repeat(2000) + "\"}"),
+                        "QUONDAM_MAX_VALUE_BYTES", "1024"),
+                new BadInput("not UTF-8", BadRecordReason.INVALID_UTF8,
+                        new byte[] {'{', '"', 'p', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}),
+                new BadInput("duplicate JSON field", BadRecordReason.MALFORMED_JSON,
+                        json("{\"paymentId\":\"p1\",\"paymentId\":\"p2\"}")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void shouldDeadLetterBadRecordWithReasonAndSource(BadInput bad) {
+        start(TestConfigs.config(bad.config()));
+        var original = new RecordHeaders().add("trace-id", json("t-1"));
+
+        input.pipeInput(new TestRecord<>(json("record-key"), bad.value(), original));
+
+        assertThat(deduplicated.isEmpty()).isTrue();
+        TestRecord<byte[], byte[]> dead = deadLetters.readRecord();
+        assertThat(dead.value()).isEqualTo(bad.value());
+        assertThat(text(dead.key())).isEqualTo("record-key");
+        assertThat(header(dead, "trace-id")).isEqualTo("t-1");
+        assertThat(header(dead, DeadLetters.ERROR_CLASS)).isEqualTo(bad.reason().code());
+        assertThat(header(dead, DeadLetters.ERROR_MESSAGE)).isNotBlank();
+        assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo("payments");
+        assertThat(header(dead, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(header(dead, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(outcome("dead_letter")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterMissingHeaderAndMissingRecordKey() {
+        start(TestConfigs.config("QUONDAM_KEY_SOURCE", "header"));
+        input.pipeInput(payment("p1"));
+        assertThat(header(deadLetters.readRecord(), DeadLetters.ERROR_CLASS)).isEqualTo("missing-key");
+        driver.close();
+
+        start(TestConfigs.config("QUONDAM_KEY_SOURCE", "record-key"));
+        input.pipeInput(payment("p1"));
+        assertThat(header(deadLetters.readRecord(), DeadLetters.ERROR_CLASS)).isEqualTo("missing-key");
+        driver = null;
+    }
+
+    @Test
+    void shouldKeepInvariantInputEqualsForwardedPlusDuplicatesPlusDeadLettered() {
+        start(TestConfigs.config());
+        var bad = badInputs();
+        int sent = 0;
+        for (int i = 0; i < 300; i++) {
+            String id = "p" + (i % 170);
+            input.pipeInput(payment(id));
+            sent++;
+            if (i % 20 == 0) {
+                input.pipeInput(bad.get(i / 20 % 10).value()); // the first ten need no extra configuration
+                sent++;
+            }
+        }
+
+        long forwarded = deduplicated.getQueueSize();
+        long dropped = duplicates.getQueueSize();
+        long dead = deadLetters.getQueueSize();
+        assertThat(forwarded).isEqualTo(170);
+        assertThat(dead).isEqualTo(15);
+        assertThat(forwarded + dropped + dead).isEqualTo(sent);
+        assertThat(outcome("forwarded") + outcome("replayed") + outcome("duplicate") + outcome("dead_letter"))
+                .isEqualTo(sent);
+    }
+
+    @Test
+    void shouldWaitForRedisAndForwardOnceItAnswers() {
+        var failures = new AtomicInteger(3);
+        var flaky = new KeyStoreStub(keyStore) {
+            @Override
+            public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new KeyStoreUnavailableException("Redis down", null);
+                }
+                return super.claimAll(requests);
+            }
+        };
+        start(TestConfigs.config(), flaky);
+
+        input.pipeInput(payment("p1"));
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1");
+        assertThat(registry.get("quondam.redis.unavailable").counter().count()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldFailClosedWhenRedisStaysUnavailable() {
+        var down = new KeyStoreStub(keyStore) {
+            @Override
+            public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
+                throw new KeyStoreUnavailableException("Redis down", null);
+            }
+        };
+        start(TestConfigs.config("QUONDAM_REDIS_OUTAGE_MAX_BLOCK", "1s"), down);
+
+        assertThatThrownBy(() -> input.pipeInput(payment("p1"))).isInstanceOf(StreamsException.class)
+                .hasStackTraceContaining("Redis unavailable");
+        assertThat(deduplicated.isEmpty()).isTrue();
+        assertThat(duplicates.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldNameEveryNode() {
+        var description = DedupTopology.build(TestConfigs.config(), () -> keyStore, new DedupMetrics(registry))
+                .describe().toString();
+
+        assertThat(description).contains("Source: input (topics: [payments])",
+                "Processor: extract-idempotency-key", "Processor: claim-idempotency-key (stores: [quondam-guard])",
+                "Sink: deduplicated-sink (topic: payments.dedup)", "Sink: dead-letter-sink (topic: payments.dlq)",
+                "Sink: duplicates-sink (topic: payments.duplicates)");
+    }
+
+    private static String header(TestRecord<byte[], byte[]> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : text(header.value());
+    }
+}

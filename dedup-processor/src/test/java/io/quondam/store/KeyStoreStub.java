@@ -1,0 +1,39 @@
+package io.quondam.store;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** A key store that delegates to another; tests override single methods to inject failures. */
+public class KeyStoreStub implements KeyStore {
+    private final KeyStore delegate;
+
+    public KeyStoreStub(KeyStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
+        return delegate.claimAll(requests);
+    }
+
+    @Override
+    public Optional<KeyStatus> status(String namespace, String key) {
+        return delegate.status(namespace, key);
+    }
+
+    @Override
+    public boolean release(String namespace, String key) {
+        return delegate.release(namespace, key);
+    }
+
+    @Override
+    public void awaitReplication(int minReplicas, Duration timeout) {
+        delegate.awaitReplication(minReplicas, timeout);
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
