@@ -43,6 +43,7 @@ public final class DedupApp implements AutoCloseable {
 
     static Properties streamsProperties(ProcessorConfig config) {
         var props = new Properties();
+        props.putAll(config.streamsOverrides());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

@@ -6,6 +6,7 @@ import io.quondam.store.RedisSettings;
 import io.quondam.store.RedisSettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Everything the dedup-processor is told from outside, read from {@code QUONDAM_*} environment variables (or a
@@ -13,6 +14,7 @@ import java.time.Duration;
  *
  * @param duplicatesTopic the audit topic for dropped duplicates; empty when auditing is off
  * @param guardRetention how long the local guard store remembers a key; zero turns the guard off
+ * @param streamsOverrides Kafka Streams, consumer and producer properties given as {@code QUONDAM_STREAMS_*}
  */
 public record ProcessorConfig(
         String bootstrapServers,
@@ -38,7 +40,8 @@ public record ProcessorConfig(
         Path stateDir,
         int replicationFactor,
         int httpPort,
-        RedisSettings redis) {
+        RedisSettings redis,
+        Map<String, String> streamsOverrides) {
 
     public static final int MAX_KEY_BYTES = 255;
 
@@ -85,7 +88,8 @@ public record ProcessorConfig(
                 Path.of(settings.nonEmpty("QUONDAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/quondam-streams")),
                 settings.integer("QUONDAM_REPLICATION_FACTOR", -1, -1, 16),
                 settings.integer("QUONDAM_HTTP_PORT", 8081, 0, 65535),
-                redis);
+                redis,
+                Map.copyOf(settings.passThrough("QUONDAM_STREAMS_")));
         if (config.durability() != DurabilityMode.NONE
                 && config.waitTimeout().compareTo(redis.socketTimeout()) >= 0) {
             settings.problem("QUONDAM_WAIT_TIMEOUT (" + config.waitTimeout()

@@ -183,6 +183,20 @@ public final class Settings {
         }
     }
 
+    /**
+     * Pass-through settings: every variable named {@code prefix + NAME} becomes {@code name} in lower case with
+     * dots for underscores ({@code QUONDAM_STREAMS_SESSION_TIMEOUT_MS} → {@code session.timeout.ms}).
+     */
+    public Map<String, String> passThrough(String prefix) {
+        var result = new java.util.TreeMap<String, String>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                result.put(name.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value.trim());
+            }
+        });
+        return result;
+    }
+
     /** Records a problem found by a cross-setting check. */
     public void problem(String description) {
         problems.add(description);

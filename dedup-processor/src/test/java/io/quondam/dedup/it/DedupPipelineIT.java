@@ -1,0 +1,216 @@
+package io.quondam.dedup.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quondam.config.Settings;
+import io.quondam.dedup.DedupApp;
+import io.quondam.dedup.ProcessorConfig;
+import io.quondam.stack.Await;
+import io.quondam.stack.ChildJvm;
+import io.quondam.stack.ChildProcess;
+import io.quondam.stack.LocalStack;
+import io.quondam.stack.StackOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The dedup-processor on the real local stack: a KRaft broker, Redis master + 2 replicas + 3 Sentinels. Every test
+ * streams duplicated payments through its own topics and ends with an exact count of the committed output.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DedupPipelineIT {
+    private static final int PARTITIONS = 6;
+    private static final Duration CATCH_UP = Duration.ofMinutes(3);
+    private static final Path RESULTS = Path.of("target", "it-results.txt");
+
+    private static LocalStack stack;
+    private static Pipeline pipeline;
+
+    private String input;
+    private String output;
+    private String applicationId;
+
+    @BeforeAll
+    static void startStack() throws IOException {
+        Path dir = Path.of("target", "it-stack");
+        Files.createDirectories(dir);
+        stack = LocalStack.start(StackOptions.ephemeral(dir).withTopics(Map.of()));
+        pipeline = new Pipeline(stack.bootstrapServers());
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private void createTopics(TestInfo test) {
+        String name = test.getTestMethod().orElseThrow().getName();
+        input = "payments-" + name;
+        output = input + ".dedup";
+        applicationId = "dedup-" + name;
+        stack.createTopics(Map.of(input, PARTITIONS, output, PARTITIONS, input + ".dlq", 1));
+    }
+
+    private Map<String, String> processorEnvironment() {
+        var env = new HashMap<>(stack.environment());
+        env.put("QUONDAM_APPLICATION_ID", applicationId);
+        env.put("QUONDAM_INPUT_TOPIC", input);
+        env.put("QUONDAM_OUTPUT_TOPIC", output);
+        env.put("QUONDAM_DLQ_TOPIC", input + ".dlq");
+        env.put("QUONDAM_STREAM_THREADS", "2");
+        env.put("QUONDAM_REPLICATION_FACTOR", "1");
+        env.put("QUONDAM_STATE_DIR", stack.dir().resolve("state-" + applicationId).toAbsolutePath().toString());
+        env.put("QUONDAM_HTTP_PORT", "0");
+        // A killed instance's partitions move after this timeout (the broker's minimum is 6 s).
+        env.put("QUONDAM_STREAMS_SESSION_TIMEOUT_MS", "6000");
+        return env;
+    }
+
+    private DedupApp startInProcess() {
+        var app = new DedupApp(ProcessorConfig.from(Settings.of(processorEnvironment())), new SimpleMeterRegistry());
+        app.start();
+        Await.until(Duration.ofSeconds(60), () -> app.state() == KafkaStreams.State.RUNNING, "processor RUNNING");
+        return app;
+    }
+
+    private ChildProcess startChildJvm(String name) {
+        return stack.startJvm(name, ChildJvm.of("io.quondam.dedup.Main")
+                .withJvmOptions("-Xmx384m")
+                .withEnvironment(processorEnvironment()));
+    }
+
+    private void assertEachPaymentExactlyOnce(List<PaymentEvents.Event> events) {
+        var expected = events.stream().map(PaymentEvents.Event::paymentId).collect(Collectors.toSet());
+        Map<String, Integer> seen = pipeline.committedPaymentIds(output);
+
+        var leaked = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        var lost = expected.stream().filter(id -> !seen.containsKey(id)).toList();
+        assertThat(leaked).as("payments forwarded more than once").isEmpty();
+        assertThat(lost).as("payments never forwarded").isEmpty();
+        assertThat(seen.keySet()).isEqualTo(expected);
+        assertThat(pipeline.committedCount(input + ".dlq")).isZero();
+    }
+
+    private static void report(String line) throws IOException {
+        Files.writeString(RESULTS, Instant.now() + " " + line + System.lineSeparator(),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    @Test
+    @Order(1)
+    void shouldForwardEachOf20000PaymentsExactlyOnce(TestInfo test) throws Exception {
+        createTopics(test);
+        var events = PaymentEvents.generate(20_000, 0.30, 1);
+        try (var app = startInProcess()) {
+            long start = System.nanoTime();
+            pipeline.produce(input, events, 1_000_000, new AtomicInteger()).get();
+            pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            report(String.format("20,000 records (30%% duplicates, 6 partitions, 2 threads, durability per-commit):"
+                    + " %.1f s, %.0f records/s end to end", seconds, events.size() / seconds));
+        }
+        assertThat(PaymentEvents.uniqueCount(events)).isEqualTo(14_000);
+        assertEachPaymentExactlyOnce(events);
+    }
+
+    @Test
+    @Order(2)
+    void shouldForwardEachPaymentExactlyOnceWhenRedisMasterIsKilledMidStream(TestInfo test) throws Exception {
+        createTopics(test);
+        var events = PaymentEvents.generate(20_000, 0.30, 2);
+        var sent = new AtomicInteger();
+        int killedPort;
+        try (var app = startInProcess()) {
+            var producing = pipeline.produce(input, events, 2_000, sent);
+            Await.until(Duration.ofSeconds(60), () -> sent.get() >= events.size() * 3 / 10, "30% produced");
+
+            String oldMaster = stack.currentMasterAddress();
+            long killedAt = System.nanoTime();
+            killedPort = stack.killRedisMaster();
+            String newMaster = stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
+            report(String.format("Redis master %s killed; Sentinel promoted %s after %.1f s", oldMaster, newMaster,
+                    (System.nanoTime() - killedAt) / 1e9));
+
+            producing.get();
+            pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
+        }
+        stack.restartRedisNode(killedPort); // back to three data nodes for the tests that follow
+        assertEachPaymentExactlyOnce(events);
+    }
+
+    @Test
+    @Order(3)
+    void shouldForwardEachPaymentExactlyOnceWhenProcessorIsKilledMidStream(TestInfo test) throws Exception {
+        createTopics(test);
+        var events = PaymentEvents.generate(20_000, 0.30, 3);
+        var sent = new AtomicInteger();
+        var first = startChildJvm("processor-a");
+        Await.until(Duration.ofSeconds(60), () -> pipeline.lag(applicationId, input) == 0,
+                "the first processor to join its group");
+
+        var producing = pipeline.produce(input, events, 2_000, sent);
+        Await.until(Duration.ofSeconds(60), () -> sent.get() >= events.size() * 4 / 10, "40% produced");
+        first.kill9();
+        assertThat(first.isAlive()).isFalse();
+        var second = startChildJvm("processor-b");
+
+        producing.get();
+        pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
+        second.stop(Duration.ofSeconds(30));
+        assertEachPaymentExactlyOnce(events);
+    }
+
+    @Test
+    @Order(4)
+    void shouldForwardNothingUnclaimedWhileRedisIsDownAndResumeAfterwards(TestInfo test) throws Exception {
+        createTopics(test);
+        var events = PaymentEvents.generate(20_000, 0.30, 4);
+        var sent = new AtomicInteger();
+        try (var app = startInProcess()) {
+            var producing = pipeline.produce(input, events, 2_000, sent);
+            Await.until(Duration.ofSeconds(60), () -> sent.get() >= events.size() * 3 / 10, "30% produced");
+
+            stack.pauseRedis();
+            long pausedAt = System.nanoTime();
+            try {
+                // The transaction open when Redis went away may still commit if its WAIT had already returned.
+                Await.until(Duration.ofSeconds(5), () -> System.nanoTime() - pausedAt > 3_000_000_000L, "3 s");
+                int committedEarly = pipeline.committedCount(output);
+                Await.until(Duration.ofSeconds(10), () -> System.nanoTime() - pausedAt > 9_000_000_000L, "9 s");
+                int committedLate = pipeline.committedCount(output);
+                assertThat(committedLate).as("records committed while Redis was unreachable")
+                        .isEqualTo(committedEarly);
+                Await.until(Duration.ofSeconds(5), () -> System.nanoTime() - pausedAt > 10_000_000_000L, "10 s");
+            } finally {
+                stack.resumeRedis();
+            }
+            producing.get();
+            pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
+        }
+        assertEachPaymentExactlyOnce(events);
+    }
+}

@@ -1,0 +1,89 @@
+package io.quondam.stack;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Java main class to run in a child JVM on this JVM's classpath, so a test can kill -9 a real process; for
+ * example {@code ChildJvm.of("io.quondam.dedup.Main").withJvmOptions("-Xmx256m").withEnvironment(env)}.
+ */
+public record ChildJvm(String mainClass, List<String> arguments, List<String> jvmOptions,
+                       Map<String, String> environment) {
+
+    public ChildJvm {
+        arguments = List.copyOf(arguments);
+        jvmOptions = List.copyOf(jvmOptions);
+        environment = Map.copyOf(environment);
+    }
+
+    public static ChildJvm of(String mainClass, String... arguments) {
+        return new ChildJvm(mainClass, Arrays.asList(arguments), List.of(), Map.of());
+    }
+
+    public ChildJvm withJvmOptions(String... options) {
+        var all = new ArrayList<>(jvmOptions);
+        all.addAll(Arrays.asList(options));
+        return new ChildJvm(mainClass, arguments, all, environment);
+    }
+
+    public ChildJvm withEnvironment(Map<String, String> variables) {
+        var all = new LinkedHashMap<>(environment);
+        all.putAll(variables);
+        return new ChildJvm(mainClass, arguments, jvmOptions, all);
+    }
+
+    /** Starts the JVM in the background; see {@link ChildProcess#start}. */
+    public ChildProcess start(String name, Path logFile, Path pidFile) {
+        return ChildProcess.start(name, command(), environment, logFile, pidFile);
+    }
+
+    /** Runs the JVM to completion (a tool, not a server) and returns its exit code. */
+    public int run(Path logFile, Duration timeout) {
+        try {
+            Files.createDirectories(logFile.getParent());
+            var builder = new ProcessBuilder(command())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new StackException(mainClass + " did not finish within " + timeout + "; see " + logFile);
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new StackException("cannot run " + mainClass, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted running " + mainClass, e);
+        }
+    }
+
+    List<String> command() {
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        // Under Surefire/Failsafe this may be a single manifest-only jar whose Class-Path names the real jars;
+        // the child JVM follows that manifest just like the test JVM does.
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(arguments);
+        return command;
+    }
+
+    @Override
+    public String toString() {
+        return "ChildJvm[" + mainClass + " " + String.join(" ", arguments) + "]";
+    }
+}

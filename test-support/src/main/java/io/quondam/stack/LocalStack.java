@@ -1,0 +1,271 @@
+package io.quondam.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local stack on 127.0.0.1 without Docker: Redis master, 2 replicas and 3 Sentinels, one KRaft broker and its
+ * topics, all child processes that {@link #close()} (or a JVM shutdown hook) kills.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration BROKER_READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SENTINEL_DISCOVERY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration SENTINEL_AGREEMENT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(5);
+
+    private final StackOptions options;
+    private final StackLayout layout;
+    private final Path redisServer;
+    private final MasterLocator masterLocator;
+    private final Map<Integer, RedisNode> redisNodes = new ConcurrentHashMap<>();
+    private final List<SentinelNode> sentinels = new CopyOnWriteArrayList<>();
+    private final List<ChildProcess> applications = new CopyOnWriteArrayList<>();
+    private final Thread shutdownHook = new Thread(this::killAll, "local-stack-shutdown");
+    private KafkaBroker broker;
+    private boolean hooked;
+
+    private LocalStack(StackOptions options) {
+        this.options = options;
+        this.layout = new StackLayout(options.dir());
+        this.redisServer = RedisServerBinary.locate(layout.binDir());
+        this.masterLocator = new MasterLocator(options.sentinelPorts().stream()
+                .map(port -> RedisEndpoint.local(port, options.sentinelPassword()))
+                .toList(), options.masterName());
+    }
+
+    /** Starts everything and returns once Sentinels agree on the topology and the topics exist. */
+    public static LocalStack start(StackOptions options) {
+        new StackLayout(options.dir()).resetForNewStack();
+        FreePorts.requireFree(options.allPorts());
+        var stack = new LocalStack(options);
+        Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+        stack.hooked = true;
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        long started = System.nanoTime();
+        // The broker JVM takes longest to boot, so Redis starts while it does.
+        broker = KafkaBroker.launch(layout, options.kafkaPort(), options.controllerPort());
+        int masterPort = options.redisPorts().get(0);
+        startRedisNode(masterPort, OptionalInt.empty());
+        for (int port : options.redisPorts().subList(1, 3)) {
+            startRedisNode(port, OptionalInt.of(masterPort));
+        }
+        for (int port : options.sentinelPorts()) {
+            sentinels.add(SentinelNode.start(redisServer, layout, port, masterPort, options));
+        }
+        broker.awaitReady(BROKER_READY_TIMEOUT);
+        createTopics(options.topics());
+        Await.until(SENTINEL_DISCOVERY_TIMEOUT, () -> masterLocator.allSentinelsSee(2, 2),
+                "every Sentinel to see 2 replicas and 2 other Sentinels");
+        LOG.info("Local stack up in {} ms: Kafka {}, Sentinels {}, master {}, dir {}",
+                (System.nanoTime() - started) / 1_000_000, bootstrapServers(), sentinelAddresses(),
+                currentMasterAddress(), options.dir());
+    }
+
+    private RedisNode startRedisNode(int port, OptionalInt masterPort) {
+        var node = RedisNode.start(redisServer, layout, port, options.redisPassword(), masterPort);
+        redisNodes.put(port, node);
+        return node;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** {@code 127.0.0.1:port} of every Sentinel. */
+    public List<String> sentinelAddresses() {
+        return options.sentinelPorts().stream().map(port -> "127.0.0.1:" + port).toList();
+    }
+
+    public String masterName() {
+        return options.masterName();
+    }
+
+    public String redisPassword() {
+        return options.redisPassword();
+    }
+
+    public String sentinelPassword() {
+        return options.sentinelPassword();
+    }
+
+    public Path dir() {
+        return options.dir();
+    }
+
+    public StackOptions options() {
+        return options;
+    }
+
+    public KafkaBroker broker() {
+        return broker;
+    }
+
+    /** The environment our services read to reach this stack; also what {@code .stack/stack.env} holds. */
+    public Map<String, String> environment() {
+        var env = new LinkedHashMap<String, String>();
+        env.put("QUONDAM_BOOTSTRAP_SERVERS", bootstrapServers());
+        env.put("QUONDAM_REDIS_SENTINELS", String.join(",", sentinelAddresses()));
+        env.put("QUONDAM_REDIS_MASTER_NAME", masterName());
+        env.put("QUONDAM_REDIS_PASSWORD", redisPassword());
+        env.put("QUONDAM_SENTINEL_PASSWORD", sentinelPassword());
+        return env;
+    }
+
+    /** A data node by port, to connect to it directly ({@code node.endpoint().connect(timeout)}). */
+    public RedisNode redisNode(int port) {
+        RedisNode node = redisNodes.get(port);
+        if (node == null) {
+            throw new IllegalArgumentException("no Redis data node on port " + port + "; ports are " + options.redisPorts());
+        }
+        return node;
+    }
+
+    /** {@code 127.0.0.1:port} of the master that the Sentinels agree on; waits up to 10 s for them to agree. */
+    public String currentMasterAddress() {
+        return Await.untilPresent(SENTINEL_AGREEMENT_TIMEOUT, masterLocator::agreedMaster,
+                "Sentinels " + sentinelAddresses() + " to agree on the master");
+    }
+
+    /** kill -9 of the data node that Sentinel reports as master; returns its port. */
+    public int killRedisMaster() {
+        int port = RedisEndpoint.parse(currentMasterAddress(), redisPassword()).port();
+        redisNode(port).process().kill9();
+        LOG.info("Killed Redis master {} with SIGKILL", port);
+        return port;
+    }
+
+    /**
+     * Starts the data node on {@code port} again, empty, as a replica of the current master (Sentinel would demote
+     * it anyway); as master only if Sentinel still reports this very node as master.
+     */
+    public RedisNode restartRedisNode(int port) {
+        if (redisNode(port).isAlive()) {
+            throw new StackException(RedisNode.name(port) + " is still running");
+        }
+        int masterPort = RedisEndpoint.parse(currentMasterAddress(), redisPassword()).port();
+        return startRedisNode(port, masterPort == port ? OptionalInt.empty() : OptionalInt.of(masterPort));
+    }
+
+    /**
+     * Polls the Sentinels until they all report a master other than {@code oldAddress} (the failover has ended)
+     * and that node answers ROLE as master; returns its address. It may still refuse writes (NOREPLICAS) until a
+     * replica has synced with it.
+     */
+    public String awaitNewMaster(String oldAddress, Duration timeout) {
+        return Await.untilPresent(timeout, () -> masterLocator.agreedMaster()
+                        .filter(address -> !address.equals(oldAddress))
+                        .filter(address -> "master".equals(
+                                RedisEndpoint.parse(address, redisPassword()).role(RedisNode.PING_TIMEOUT))),
+                "Sentinels to promote a new master instead of " + oldAddress);
+    }
+
+    /**
+     * SIGSTOP to every data node and Sentinel: Redis is entirely unreachable, connections hang. A pause longer than
+     * 2 s puts the Sentinels into TILT mode on resume: for 30 s they then start no failover.
+     */
+    public void pauseRedis() {
+        // Sentinels first, so none of them sees the data nodes go quiet and starts a failover.
+        sentinels.forEach(sentinel -> sentinel.process().pause());
+        liveRedisNodes().forEach(node -> node.process().pause());
+    }
+
+    /**
+     * SIGCONT in the reverse order of {@link #pauseRedis()}, without a failover: a Sentinel that wakes up in the
+     * middle of its timer finds its last PING older than down-after-milliseconds and marks the master down until
+     * it reads the reply. So the data nodes must serve first, and the Sentinels wake one at a time, each only after
+     * it sees the master up again, so that two of them (the quorum) never think it down together.
+     */
+    public void resumeRedis() {
+        List<RedisNode> nodes = liveRedisNodes();
+        nodes.forEach(node -> node.process().resume());
+        nodes.forEach(node -> Await.until(RESUME_TIMEOUT, () -> node.endpoint().answersPing(RedisNode.PING_TIMEOUT),
+                node + " to answer PING after SIGCONT"));
+        for (SentinelNode sentinel : sentinels) {
+            sentinel.process().resume();
+            Await.until(RESUME_TIMEOUT, () -> sentinel.seesMasterUp(options.masterName()),
+                    sentinel + " to see the master up after SIGCONT");
+        }
+    }
+
+    /**
+     * Starts an application JVM (say {@code ChildJvm.of("io.quondam.dedup.Main").withEnvironment(environment())})
+     * with its log and pid file in this stack's directory; {@link #close()} kills it with the rest.
+     */
+    public ChildProcess startJvm(String name, ChildJvm jvm) {
+        var process = jvm.start(name, layout.logFile(name), layout.pidFile(name));
+        applications.add(process);
+        return process;
+    }
+
+    public void createTopics(Map<String, Integer> partitionsByTopic) {
+        broker.createTopics(partitionsByTopic);
+    }
+
+    /** Every process this stack started, for checks such as "nothing left running". */
+    public List<ChildProcess> processes() {
+        var processes = new ArrayList<>(applications);
+        if (broker != null) {
+            processes.add(broker.process());
+        }
+        sentinels.forEach(sentinel -> processes.add(sentinel.process()));
+        redisNodes.values().forEach(node -> processes.add(node.process()));
+        return processes;
+    }
+
+    /** Lets the processes outlive this JVM (scripts/stack.sh up); {@link #close()} still kills them. */
+    public void detach() {
+        unhook();
+    }
+
+    /** kill -9 of every process this stack started; idempotent. */
+    @Override
+    public void close() {
+        unhook();
+        killAll();
+    }
+
+    private synchronized void killAll() {
+        for (ChildProcess process : processes()) {
+            try {
+                process.kill9();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not kill {}: {}", process, e.getMessage());
+            }
+        }
+    }
+
+    private synchronized void unhook() {
+        if (hooked) {
+            hooked = false;
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down and runs the hook itself
+            }
+        }
+    }
+
+    private List<RedisNode> liveRedisNodes() {
+        return redisNodes.values().stream().filter(RedisNode::isAlive).toList();
+    }
+}

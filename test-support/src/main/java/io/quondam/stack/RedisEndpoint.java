@@ -1,0 +1,58 @@
+package io.quondam.stack;
+
+import java.time.Duration;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** Address and password of a Redis data node or Sentinel, with the Jedis connection the stack and tests use. */
+public record RedisEndpoint(String host, int port, String password) {
+
+    public static RedisEndpoint local(int port, String password) {
+        return new RedisEndpoint("127.0.0.1", port, password);
+    }
+
+    /** Parses {@code host:port} as reported by Sentinel. */
+    public static RedisEndpoint parse(String address, String password) {
+        int colon = address.lastIndexOf(':');
+        return new RedisEndpoint(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), password);
+    }
+
+    public String address() {
+        return host + ":" + port;
+    }
+
+    /** A new authenticated connection with {@code timeout} for connect and every read; the caller closes it. */
+    public Jedis connect(Duration timeout) {
+        int millis = Math.toIntExact(timeout.toMillis());
+        return new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder()
+                .password(password)
+                .resp2()
+                .connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis)
+                .build());
+    }
+
+    public boolean answersPing(Duration timeout) {
+        try (Jedis jedis = connect(timeout)) {
+            return "PONG".equals(jedis.ping());
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    /** "master", "slave" or "sentinel" as ROLE reports it, or "unreachable". */
+    public String role(Duration timeout) {
+        try (Jedis jedis = connect(timeout)) {
+            return jedis.role().get(0).toString();
+        } catch (JedisException e) {
+            return "unreachable";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return address(); // never the password
+    }
+}

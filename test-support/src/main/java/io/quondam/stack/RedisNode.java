@@ -1,0 +1,99 @@
+package io.quondam.stack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/** A Redis data node (master or replica) as a redis-server child process with its own config and directory. */
+public final class RedisNode {
+
+    static final Duration PING_TIMEOUT = Duration.ofMillis(500);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
+
+    private final RedisEndpoint endpoint;
+    private final ChildProcess process;
+
+    private RedisNode(RedisEndpoint endpoint, ChildProcess process) {
+        this.endpoint = endpoint;
+        this.process = process;
+    }
+
+    public static String name(int port) {
+        return "redis-" + port;
+    }
+
+    /**
+     * Starts a fresh node (empty directory, no persistence) and returns once it answers PING and, for a replica,
+     * once its link to {@code masterPort} is up.
+     */
+    static RedisNode start(Path redisServer, StackLayout layout, int port, String password,
+                                  OptionalInt masterPort) {
+        String name = name(port);
+        Path dir = layout.resetNodeDir(name);
+        Path conf = dir.resolve("redis.conf");
+        var config = new RedisNodeConfig(port, dir, password, masterPort);
+        writeConfig(conf, config.render());
+        var process = ChildProcess.start(name, List.of(redisServer.toString(), conf.toString()), Map.of(),
+                layout.logFile(name), layout.pidFile(name));
+        var node = new RedisNode(RedisEndpoint.local(port, password), process);
+        try {
+            Await.until(START_TIMEOUT, () -> {
+                process.requireAlive();
+                return node.endpoint.answersPing(PING_TIMEOUT);
+            }, name + " to answer PING");
+            if (masterPort.isPresent()) {
+                Await.until(SYNC_TIMEOUT, node::replicationLinkUp, name + " to sync with 127.0.0.1:" + masterPort.getAsInt());
+            }
+            return node;
+        } catch (RuntimeException e) {
+            process.kill9();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return endpoint.port();
+    }
+
+    public RedisEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private boolean replicationLinkUp() {
+        process.requireAlive();
+        try (Jedis jedis = endpoint.connect(PING_TIMEOUT)) {
+            return jedis.info("replication").contains("master_link_status:up");
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    static void writeConfig(Path file, String content) {
+        try {
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return process.toString();
+    }
+}

@@ -1,0 +1,185 @@
+package io.quondam.stack;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+
+/** Command line behind scripts/stack.sh: starts the stack and leaves it running, then finds it again by pid files. */
+public final class StackCli {
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final String USAGE = """
+            usage: stack.sh <command>
+              up                   start Kafka, Redis master + 2 replicas, 3 Sentinels; write stack.env; return
+              down                 stop every process named in pids/ (SIGTERM, then SIGKILL)
+              status               show each process, the current Redis master and whether Kafka answers
+              kill-redis-master    kill -9 the Redis data node that Sentinel reports as master
+              restart-redis <port> start a killed Redis data node again as a replica of the current master
+            The stack directory is .stack in the current directory, or $QUONDAM_STACK_DIR.""";
+
+    private final StackOptions options;
+    private final StackLayout layout;
+    private final PrintStream out;
+
+    StackCli(StackOptions options, PrintStream out) {
+        this.options = options;
+        this.layout = new StackLayout(options.dir());
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        String dir = Optional.ofNullable(System.getenv("QUONDAM_STACK_DIR")).filter(d -> !d.isBlank()).orElse(".stack");
+        var cli = new StackCli(StackOptions.defaults(Path.of(dir)), System.out);
+        try {
+            System.exit(cli.run(List.of(args)));
+        } catch (StackException | Await.AwaitTimeoutException e) {
+            System.err.println("stack: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    int run(List<String> args) {
+        String command = args.isEmpty() ? "help" : args.get(0);
+        switch (command) {
+            case "up" -> up();
+            case "down" -> down();
+            case "status" -> {
+                return status();
+            }
+            case "kill-redis-master" -> killRedisMaster();
+            case "restart-redis" -> restartRedis(args);
+            case "help", "-h", "--help" -> out.println(USAGE);
+            default -> {
+                System.err.println("stack: unknown command '" + command + "'\n" + USAGE);
+                return 2;
+            }
+        }
+        return 0;
+    }
+
+    private void up() {
+        LocalStack stack = LocalStack.start(options);
+        writeEnvFile(stack.environment());
+        stack.detach();
+        out.println("stack up in " + options.dir());
+        stack.environment().forEach((name, value) -> out.println("  " + name + "=" + value));
+        out.println("export them with: set -a; . " + layout.envFile() + "; set +a");
+        out.println("logs in " + layout.dir().resolve("logs") + "; stop with: scripts/stack.sh down");
+    }
+
+    private void down() {
+        List<ChildProcess> running = layout.runningProcesses();
+        if (running.isEmpty()) {
+            out.println("stack not running (no live pid in " + layout.pidsDir() + ")");
+        }
+        ChildProcess.stopAll(running, STOP_GRACE);
+        running.forEach(process -> out.println("stopped " + process));
+        clearPidFiles();
+    }
+
+    private int status() {
+        List<String> names = layout.pidFileNames();
+        if (names.isEmpty()) {
+            out.println("stack not running (no pid files in " + layout.pidsDir() + ")");
+            return 3;
+        }
+        boolean healthy = true;
+        for (String name : names) {
+            Optional<ChildProcess> process = attach(name);
+            healthy &= process.isPresent();
+            out.printf("%-16s %s%n", name, process.map(p -> "pid " + p.pid() + " alive").orElse("NOT RUNNING"));
+        }
+        Optional<String> master = masterLocator().currentMaster();
+        healthy &= master.isPresent();
+        out.printf("%-16s %s%n", "redis master", master.orElse("unknown (no Sentinel answered)"));
+        boolean kafka = kafkaAnswers();
+        healthy &= kafka;
+        out.printf("%-16s %s%n", "kafka", kafka ? "reachable at 127.0.0.1:" + options.kafkaPort() : "NOT REACHABLE");
+        return healthy ? 0 : 1;
+    }
+
+    private void killRedisMaster() {
+        String master = agreedMaster();
+        int port = RedisEndpoint.parse(master, options.redisPassword()).port();
+        ChildProcess process = attach(RedisNode.name(port))
+                .orElseThrow(() -> new StackException("master " + master + " is not running (already killed?); "
+                        + "Sentinel should promote a replica within a few seconds"));
+        process.kill9();
+        out.println("killed redis master " + master + " (pid " + process.pid() + ") with SIGKILL");
+    }
+
+    private void restartRedis(List<String> args) {
+        if (args.size() != 2 || !args.get(1).matches("\\d+")) {
+            throw new StackException("usage: stack.sh restart-redis <port>, one of " + options.redisPorts());
+        }
+        int port = Integer.parseInt(args.get(1));
+        if (!options.redisPorts().contains(port)) {
+            throw new StackException("no Redis data node on port " + port + "; ports are " + options.redisPorts());
+        }
+        attach(RedisNode.name(port)).ifPresent(running -> {
+            throw new StackException(running + " is still running");
+        });
+        String master = agreedMaster();
+        int masterPort = RedisEndpoint.parse(master, options.redisPassword()).port();
+        if (masterPort == port) {
+            throw new StackException("Sentinels still report " + master + " as master; wait for the failover first");
+        }
+        RedisNode node = RedisNode.start(RedisServerBinary.locate(layout.binDir()), layout, port,
+                options.redisPassword(), OptionalInt.of(masterPort));
+        out.println("started " + node + " as replica of " + master);
+    }
+
+    private Optional<ChildProcess> attach(String name) {
+        return ChildProcess.attach(name, layout.pidFile(name), layout.logFile(name));
+    }
+
+    private void clearPidFiles() {
+        layout.pidFileNames().forEach(name -> new PidFile(layout.pidFile(name)).delete());
+    }
+
+    private void writeEnvFile(Map<String, String> environment) {
+        String content = environment.entrySet().stream()
+                .map(variable -> variable.getKey() + "=" + variable.getValue())
+                .collect(Collectors.joining("\n", "", "\n"));
+        try {
+            Files.writeString(layout.envFile(), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + layout.envFile(), e);
+        }
+    }
+
+    private String agreedMaster() {
+        return Await.untilPresent(Duration.ofSeconds(10), masterLocator()::agreedMaster,
+                "the Sentinels on " + options.sentinelPorts() + " to agree on the master (is the stack up?)");
+    }
+
+    private MasterLocator masterLocator() {
+        return new MasterLocator(options.sentinelPorts().stream()
+                .map(port -> RedisEndpoint.local(port, options.sentinelPassword()))
+                .toList(), options.masterName());
+    }
+
+    private boolean kafkaAnswers() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + options.kafkaPort(),
+                "request.timeout.ms", 3000, "default.api.timeout.ms", 3000))) {
+            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

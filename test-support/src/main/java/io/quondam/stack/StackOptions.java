@@ -1,0 +1,70 @@
+package io.quondam.stack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link LocalStack} starts and where: stack directory, ports on 127.0.0.1, passwords and topics. The first
+ * Redis port is the initial master; the other two are its replicas.
+ */
+public record StackOptions(Path dir, int kafkaPort, int controllerPort, List<Integer> redisPorts,
+                           List<Integer> sentinelPorts, String redisPassword, String sentinelPassword,
+                           String masterName, Map<String, Integer> topics) {
+
+    public static final String MASTER_NAME = "quondam";
+    private static final Map<String, Integer> DEFAULT_TOPICS = defaultTopics();
+
+    public StackOptions {
+        redisPorts = List.copyOf(redisPorts);
+        sentinelPorts = List.copyOf(sentinelPorts);
+        topics = Map.copyOf(topics);
+        if (redisPorts.size() != 3 || sentinelPorts.size() != 3) {
+            throw new IllegalArgumentException("the stack runs 3 Redis data nodes and 3 Sentinels, got "
+                    + redisPorts + " and " + sentinelPorts);
+        }
+    }
+
+    /** Fixed ports for scripts/stack.sh and a developer's tools: Kafka 19092, Redis 16379-16381, Sentinels 26379-26381. */
+    public static StackOptions defaults(Path dir) {
+        return new StackOptions(dir, 19092, 19093, List.of(16379, 16380, 16381), List.of(26379, 26380, 26381),
+                "quondam-redis", "quondam-sentinel", MASTER_NAME, DEFAULT_TOPICS);
+    }
+
+    /** Free ports picked now, so integration tests never clash with a running stack or with each other. */
+    public static StackOptions ephemeral(Path dir) {
+        List<Integer> ports = FreePorts.allocate(8);
+        return new StackOptions(dir, ports.get(0), ports.get(1), ports.subList(2, 5), ports.subList(5, 8),
+                "quondam-redis", "quondam-sentinel", MASTER_NAME, DEFAULT_TOPICS);
+    }
+
+    public StackOptions withTopics(Map<String, Integer> partitionsByTopic) {
+        return new StackOptions(dir, kafkaPort, controllerPort, redisPorts, sentinelPorts, redisPassword,
+                sentinelPassword, masterName, partitionsByTopic);
+    }
+
+    public List<Integer> allPorts() {
+        var ports = new ArrayList<Integer>();
+        ports.add(kafkaPort);
+        ports.add(controllerPort);
+        ports.addAll(redisPorts);
+        ports.addAll(sentinelPorts);
+        return ports;
+    }
+
+    private static Map<String, Integer> defaultTopics() {
+        var topics = new LinkedHashMap<String, Integer>();
+        for (String topic : List.of("payments", "payments.dedup", "payments.dlq", "payments.duplicates")) {
+            topics.put(topic, 6);
+        }
+        return topics;
+    }
+
+    @Override
+    public String toString() {
+        return "StackOptions[dir=" + dir + ", kafka=" + kafkaPort + ", controller=" + controllerPort + ", redis="
+                + redisPorts + ", sentinels=" + sentinelPorts + ", master=" + masterName + ", topics=" + topics + "]";
+    }
+}
