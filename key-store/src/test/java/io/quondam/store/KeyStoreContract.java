@@ -2,6 +2,7 @@ package io.quondam.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quondam.stack.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,7 @@ abstract class KeyStoreContract {
     void shouldFreeKeyWhenTtlExpires() {
         store.claim(namespace, "k1", "owner-a", Duration.ofMillis(200));
 
-        Poll.until(Duration.ofSeconds(5), () -> store.status(namespace, "k1").isEmpty(), "key to expire");
+        Await.until(Duration.ofSeconds(5), () -> store.status(namespace, "k1").isEmpty(), "key to expire");
 
         assertThat(store.claim(namespace, "k1", "owner-b", DAY)).isEqualTo(new ClaimResult.Claimed("owner-b"));
     }

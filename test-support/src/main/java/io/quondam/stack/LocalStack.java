@@ -180,6 +180,15 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
+     * Waits until every Sentinel sees the master without down or failover flags and two replicas linked to it, so
+     * that a test which failed Redis over leaves a calm stack to the next one.
+     */
+    public void awaitSettled(Duration timeout) {
+        Await.until(timeout, () -> masterLocator.allSentinelsSettled(2),
+                "every Sentinel to see a master without failover flags and 2 linked replicas");
+    }
+
+    /**
      * SIGSTOP to every data node and Sentinel: Redis is entirely unreachable, connections hang. A pause longer than
      * 2 s puts the Sentinels into TILT mode on resume: for 30 s they then start no failover.
      */

@@ -61,4 +61,28 @@ record MasterLocator(List<RedisEndpoint> sentinels, String masterName) {
         }
         return true;
     }
+
+    /**
+     * True when every Sentinel sees a calm topology: the master without down or failover flags, and the given number
+     * of replicas, each up and linked to it. Tests that fail Redis over wait for this before the next test starts.
+     */
+    public boolean allSentinelsSettled(int replicas) {
+        for (RedisEndpoint sentinel : sentinels) {
+            try (Jedis jedis = sentinel.connect(TIMEOUT)) {
+                if (!"master".equals(jedis.sentinelMaster(masterName).get("flags"))) {
+                    return false;
+                }
+                var linked = jedis.sentinelReplicas(masterName).stream()
+                        .filter(replica -> "slave".equals(replica.get("flags"))
+                                && "ok".equals(replica.get("master-link-status")))
+                        .count();
+                if (linked < replicas) {
+                    return false;
+                }
+            } catch (JedisException e) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

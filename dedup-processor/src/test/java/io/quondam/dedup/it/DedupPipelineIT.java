@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,7 @@ class DedupPipelineIT {
     private static LocalStack stack;
     private static Pipeline pipeline;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private String input;
     private String output;
     private String applicationId;
@@ -66,6 +68,11 @@ class DedupPipelineIT {
         }
     }
 
+    @BeforeEach
+    void awaitCalmRedis() {
+        stack.awaitSettled(Duration.ofSeconds(60)); // an earlier test may have failed Redis over
+    }
+
     private void createTopics(TestInfo test) {
         String name = test.getTestMethod().orElseThrow().getName();
         input = "payments-" + name;
@@ -86,11 +93,13 @@ class DedupPipelineIT {
         env.put("QUONDAM_HTTP_PORT", "0");
         // A killed instance's partitions move after this timeout (the broker's minimum is 6 s).
         env.put("QUONDAM_STREAMS_SESSION_TIMEOUT_MS", "6000");
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("QUONDAM_"))
+                .forEach(n -> env.put(n, System.getProperty(n)));
         return env;
     }
 
     private DedupApp startInProcess() {
-        var app = new DedupApp(ProcessorConfig.from(Settings.of(processorEnvironment())), new SimpleMeterRegistry());
+        var app = new DedupApp(ProcessorConfig.from(Settings.of(processorEnvironment())), registry);
         app.start();
         Await.until(Duration.ofSeconds(60), () -> app.state() == KafkaStreams.State.RUNNING, "processor RUNNING");
         return app;
@@ -130,8 +139,11 @@ class DedupPipelineIT {
             pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
             double seconds = (System.nanoTime() - start) / 1e9;
 
-            report(String.format("20,000 records (30%% duplicates, 6 partitions, 2 threads, durability per-commit):"
-                    + " %.1f s, %.0f records/s end to end", seconds, events.size() / seconds));
+            var latency = registry.get("quondam.claim.latency").timer().takeSnapshot();
+            report(String.format("20,000 records (30%% duplicates, 6 partitions, env %s):"
+                    + " %.1f s, %.0f records/s end to end; claim latency %s", System.getProperties().stringPropertyNames()
+                    .stream().filter(n -> n.startsWith("QUONDAM_")).map(n -> n + "=" + System.getProperty(n)).toList(),
+                    seconds, events.size() / seconds, latency));
         }
         assertThat(PaymentEvents.uniqueCount(events)).isEqualTo(14_000);
         assertEachPaymentExactlyOnce(events);

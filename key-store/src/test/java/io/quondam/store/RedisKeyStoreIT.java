@@ -1,0 +1,198 @@
+package io.quondam.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quondam.stack.Await;
+import io.quondam.stack.LocalStack;
+import io.quondam.stack.RedisEndpoint;
+import io.quondam.stack.StackOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract, and what only a real Redis with Sentinel can show: WAIT, failover, outage, lost scripts. */
+class RedisKeyStoreIT extends KeyStoreContract {
+    private static final Duration DAY = Duration.ofDays(1);
+    private static LocalStack stack;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<KeyStore> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() throws IOException {
+        Path dir = Path.of("target", "it-stack");
+        Files.createDirectories(dir);
+        stack = LocalStack.start(StackOptions.ephemeral(dir).withTopics(Map.of()));
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @BeforeEach
+    void awaitCalmRedis() {
+        stack.awaitSettled(Duration.ofSeconds(60)); // an earlier test may have failed Redis over
+    }
+
+    @AfterEach
+    void closeOpened() {
+        opened.forEach(KeyStore::close);
+    }
+
+    @Override
+    protected KeyStore newSession() {
+        return open(RetryPolicy.defaults());
+    }
+
+    private RedisKeyStore open(RetryPolicy retry) {
+        return open(RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
+                stack.sentinelPassword()).withRetry(retry));
+    }
+
+    private RedisKeyStore open(RedisSettings settings) {
+        var store = new RedisKeyStore(settings, registry, "it-" + UUID.randomUUID());
+        opened.add(store);
+        return store;
+    }
+
+    private List<Integer> replicaPorts() {
+        int master = RedisEndpoint.parse(stack.currentMasterAddress(), stack.redisPassword()).port();
+        return stack.options().redisPorts().stream().filter(port -> port != master).toList();
+    }
+
+    @Test
+    void shouldConfirmClaimsOnReplicasWithWait() {
+        var store = open(RetryPolicy.defaults());
+        store.claim("it", "wait-" + UUID.randomUUID(), "owner-a", DAY);
+
+        store.awaitReplication(2, Duration.ofSeconds(2));
+    }
+
+    @Test
+    void shouldRefuseToConfirmClaimsThatNoReplicaHas() {
+        var store = open(RetryPolicy.defaults());
+        var replicas = replicaPorts();
+        replicas.forEach(port -> stack.redisNode(port).process().pause());
+        try {
+            // min-replicas-max-lag (5 s) has not passed yet: the master still takes the claim...
+            assertThat(store.claim("it", "unreplicated-" + UUID.randomUUID(), "owner-a", DAY))
+                    .isInstanceOf(ClaimResult.Claimed.class);
+            // ...but no replica has it, so it must not be reported durable.
+            assertThatThrownBy(() -> store.awaitReplication(1, Duration.ofMillis(300)))
+                    .isInstanceOf(ReplicationException.class).hasMessageContaining("only 0 replica(s)");
+        } finally {
+            replicas.forEach(port -> stack.redisNode(port).process().resume());
+        }
+        Await.until(Duration.ofSeconds(10), () -> {
+            try {
+                store.awaitReplication(1, Duration.ofMillis(500));
+                return true;
+            } catch (ReplicationException e) {
+                return false;
+            }
+        }, "the claim to reach a replica after the replicas resumed");
+    }
+
+    @Test
+    void shouldSkipWaitWhenNothingWasWritten() {
+        var store = open(RetryPolicy.defaults());
+        var replicas = replicaPorts();
+        store.claim("it", "dup", "owner-a", DAY);
+        store.awaitReplication(1, Duration.ofSeconds(2));
+        replicas.forEach(port -> stack.redisNode(port).process().pause());
+        try {
+            assertThat(store.claim("it", "dup", "owner-b", DAY)).isInstanceOf(ClaimResult.Duplicate.class);
+
+            store.awaitReplication(1, Duration.ofMillis(300)); // a duplicate wrote nothing: no WAIT, no failure
+        } finally {
+            replicas.forEach(port -> stack.redisNode(port).process().resume());
+        }
+    }
+
+    @Test
+    void shouldReloadScriptWhenRedisForgotIt() {
+        var store = open(RetryPolicy.defaults());
+        store.claim("it", "before-flush-" + UUID.randomUUID(), "owner-a", DAY);
+        try (var master = RedisEndpoint.parse(stack.currentMasterAddress(), stack.redisPassword())
+                .connect(Duration.ofSeconds(2))) {
+            master.scriptFlush();
+        }
+
+        assertThat(store.claim("it", "after-flush-" + UUID.randomUUID(), "owner-a", DAY))
+                .isInstanceOf(ClaimResult.Claimed.class);
+    }
+
+    @Test
+    void shouldReportUnavailableWithinRetryBudgetWhenRedisIsUnreachable() {
+        var store = open(RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
+                        stack.sentinelPassword())
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200)))
+                .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200)));
+        store.claim("it", "warm-up-" + UUID.randomUUID(), "owner-a", DAY);
+        stack.pauseRedis();
+        try {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> store.claim("it", "while-down", "owner-a", DAY))
+                    .isInstanceOf(KeyStoreUnavailableException.class).hasMessageContaining("after 3 attempts");
+            // 3 attempts, each asking 3 silent Sentinels with a 200 ms timeout, plus backoff
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            stack.resumeRedis();
+        }
+        Await.until(Duration.ofSeconds(20), () -> {
+            try {
+                return store.claim("it", "after-outage", "owner-a", DAY).ownedByCaller();
+            } catch (KeyStoreUnavailableException e) {
+                return false;
+            }
+        }, "claims to work again after Redis resumed");
+    }
+
+    @Test
+    void shouldFollowFailoverAndRefuseToConfirmClaimsOfTheOldConnection() {
+        var store = open(new RetryPolicy(20, Duration.ofMillis(100), Duration.ofSeconds(1)));
+        String key = "failover-" + UUID.randomUUID();
+        assertThat(store.claim("it", key, "payments-1@7", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+        String oldMaster = stack.currentMasterAddress();
+
+        int killed = stack.killRedisMaster();
+        try {
+            stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
+
+            // The store finds the new master by itself; the claim either survived (replayed) or was lost (claimed).
+            var again = store.claim("it", key, "payments-1@7", DAY);
+            assertThat(again.ownedByCaller()).isTrue();
+            // The connection that made the first claim is gone: its claims cannot be confirmed any more.
+            assertThatThrownBy(() -> store.awaitReplication(1, Duration.ofSeconds(1)))
+                    .isInstanceOf(ReplicationException.class).hasMessageContaining("replaced");
+            // The replayed claim was written again through the new connection, so WAIT now covers it.
+            Await.until(Duration.ofSeconds(15), () -> {
+                try {
+                    store.claim("it", key, "payments-1@7", DAY);
+                    store.awaitReplication(1, Duration.ofMillis(500));
+                    return true;
+                } catch (ReplicationException | KeyStoreUnavailableException e) {
+                    return false;
+                }
+            }, "the claim to be confirmed on the new master's replica");
+            assertThat(registry.get("quondam.redis.failovers").counter().count()).isGreaterThanOrEqualTo(1);
+        } finally {
+            stack.restartRedisNode(killed);
+        }
+    }
+}
