@@ -10,6 +10,7 @@ import io.quondam.stack.Await;
 import io.quondam.stack.ChildJvm;
 import io.quondam.stack.ChildProcess;
 import io.quondam.stack.LocalStack;
+import io.quondam.stack.RedisEndpoint;
 import io.quondam.stack.StackOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -98,8 +99,12 @@ class DedupPipelineIT {
         return env;
     }
 
-    private DedupApp startInProcess() {
-        var app = new DedupApp(ProcessorConfig.from(Settings.of(processorEnvironment())), registry);
+    private DedupApp startInProcess(String... overrides) {
+        var env = processorEnvironment();
+        for (int i = 0; i < overrides.length; i += 2) {
+            env.put(overrides[i], overrides[i + 1]);
+        }
+        var app = new DedupApp(ProcessorConfig.from(Settings.of(env)), registry);
         app.start();
         Await.until(Duration.ofSeconds(60), () -> app.state() == KafkaStreams.State.RUNNING, "processor RUNNING");
         return app;
@@ -193,11 +198,68 @@ class DedupPipelineIT {
         producing.get();
         pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
         second.stop(Duration.ofSeconds(30));
+        assertThat(second.logTail(20)).as("graceful shutdown on SIGTERM").contains("Shutting down");
         assertEachPaymentExactlyOnce(events);
+    }
+
+    private List<Integer> replicaPorts() {
+        int master = RedisEndpoint.parse(stack.currentMasterAddress(), stack.redisPassword()).port();
+        return stack.options().redisPorts().stream().filter(port -> port != master).toList();
+    }
+
+    private double counter(String name, String... tags) {
+        var search = registry.find(name).tags(tags).counter();
+        return search == null ? 0 : search.count();
     }
 
     @Test
     @Order(4)
+    void shouldCommitNothingWhileNoReplicaHasTheClaims(TestInfo test) throws Exception {
+        createTopics(test);
+        var events = PaymentEvents.generate(2_000, 0.30, 5);
+        var replicas = replicaPorts();
+        try (var app = startInProcess()) {
+            replicas.forEach(port -> stack.redisNode(port).process().pause());
+            try {
+                pipeline.produce(input, events, 1_000_000, new AtomicInteger()).get();
+                // The master still takes claims (for min-replicas-max-lag, 5 s) but WAIT finds no replica.
+                Await.until(Duration.ofSeconds(4), () -> counter("quondam.barrier.failures") > 0
+                        && counter("quondam.records", "outcome", "forwarded") > 0, "claims made and commit refused");
+
+                assertThat(pipeline.committedCount(output)).as("records committed without a replica").isZero();
+            } finally {
+                replicas.forEach(port -> stack.redisNode(port).process().resume());
+            }
+            pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
+        }
+        assertEachPaymentExactlyOnce(events);
+    }
+
+    @Test
+    @Order(5)
+    void shouldCommitUnreplicatedClaimsWithoutDurabilityBarrier(TestInfo test) throws Exception {
+        // The control for the test above: with durability none, the same output commits while no replica has the
+        // claims, and a failover at that moment could lose them.
+        createTopics(test);
+        var events = PaymentEvents.generate(2_000, 0.30, 6);
+        var replicas = replicaPorts();
+        try (var app = startInProcess("QUONDAM_DURABILITY", "none")) {
+            replicas.forEach(port -> stack.redisNode(port).process().pause());
+            try {
+                pipeline.produce(input, events, 1_000_000, new AtomicInteger()).get();
+
+                Await.until(Duration.ofSeconds(4), () -> pipeline.committedCount(output) > 0,
+                        "records committed while no replica has their claims");
+            } finally {
+                replicas.forEach(port -> stack.redisNode(port).process().resume());
+            }
+            pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
+        }
+        assertEachPaymentExactlyOnce(events);
+    }
+
+    @Test
+    @Order(6)
     void shouldForwardNothingUnclaimedWhileRedisIsDownAndResumeAfterwards(TestInfo test) throws Exception {
         createTopics(test);
         var events = PaymentEvents.generate(20_000, 0.30, 4);
