@@ -70,11 +70,6 @@ class RedisKeyStoreIT extends KeyStoreContract {
         return store;
     }
 
-    private List<Integer> replicaPorts() {
-        int master = RedisEndpoint.parse(stack.currentMasterAddress(), stack.redisPassword()).port();
-        return stack.options().redisPorts().stream().filter(port -> port != master).toList();
-    }
-
     @Test
     void shouldConfirmClaimsOnReplicasWithWait() {
         var store = open(RetryPolicy.defaults());
@@ -86,8 +81,7 @@ class RedisKeyStoreIT extends KeyStoreContract {
     @Test
     void shouldRefuseToConfirmClaimsThatNoReplicaHas() {
         var store = open(RetryPolicy.defaults());
-        var replicas = replicaPorts();
-        replicas.forEach(port -> stack.redisNode(port).process().pause());
+        var replicas = stack.pauseReplicas();
         try {
             // min-replicas-max-lag (5 s) has not passed yet: the master still takes the claim...
             assertThat(store.claim("it", "unreplicated-" + UUID.randomUUID(), "owner-a", DAY))
@@ -96,7 +90,7 @@ class RedisKeyStoreIT extends KeyStoreContract {
             assertThatThrownBy(() -> store.awaitReplication(1, Duration.ofMillis(300)))
                     .isInstanceOf(ReplicationException.class).hasMessageContaining("only 0 replica(s)");
         } finally {
-            replicas.forEach(port -> stack.redisNode(port).process().resume());
+            stack.resume(replicas);
         }
         Await.until(Duration.ofSeconds(10), () -> {
             try {
@@ -111,16 +105,15 @@ class RedisKeyStoreIT extends KeyStoreContract {
     @Test
     void shouldSkipWaitWhenNothingWasWritten() {
         var store = open(RetryPolicy.defaults());
-        var replicas = replicaPorts();
         store.claim("it", "dup", "owner-a", DAY);
         store.awaitReplication(1, Duration.ofSeconds(2));
-        replicas.forEach(port -> stack.redisNode(port).process().pause());
+        var replicas = stack.pauseReplicas();
         try {
             assertThat(store.claim("it", "dup", "owner-b", DAY)).isInstanceOf(ClaimResult.Duplicate.class);
 
             store.awaitReplication(1, Duration.ofMillis(300)); // a duplicate wrote nothing: no WAIT, no failure
         } finally {
-            replicas.forEach(port -> stack.redisNode(port).process().resume());
+            stack.resume(replicas);
         }
     }
 

@@ -180,6 +180,22 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
+     * SIGSTOP to the data nodes that are not the current master: claims still reach the master, but no replica
+     * acknowledges them. Returns the paused nodes for {@link #resume(List)}.
+     */
+    public List<RedisNode> pauseReplicas() {
+        int master = RedisEndpoint.parse(currentMasterAddress(), redisPassword()).port();
+        var replicas = liveRedisNodes().stream().filter(node -> node.port() != master).toList();
+        replicas.forEach(node -> node.process().pause());
+        return replicas;
+    }
+
+    /** SIGCONT to nodes paused by {@link #pauseReplicas()}. */
+    public void resume(List<RedisNode> nodes) {
+        nodes.forEach(node -> node.process().resume());
+    }
+
+    /**
      * Waits until every Sentinel sees the master without down or failover flags and two replicas linked to it, so
      * that a test which failed Redis over leaves a calm stack to the next one.
      */

@@ -10,7 +10,6 @@ import io.quondam.stack.Await;
 import io.quondam.stack.ChildJvm;
 import io.quondam.stack.ChildProcess;
 import io.quondam.stack.LocalStack;
-import io.quondam.stack.RedisEndpoint;
 import io.quondam.stack.StackOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -202,37 +201,39 @@ class DedupPipelineIT {
         assertEachPaymentExactlyOnce(events);
     }
 
-    private List<Integer> replicaPorts() {
-        int master = RedisEndpoint.parse(stack.currentMasterAddress(), stack.redisPassword()).port();
-        return stack.options().redisPorts().stream().filter(port -> port != master).toList();
-    }
-
     private double counter(String name, String... tags) {
         var search = registry.find(name).tags(tags).counter();
         return search == null ? 0 : search.count();
     }
 
-    @Test
-    @Order(4)
-    void shouldCommitNothingWhileNoReplicaHasTheClaims(TestInfo test) throws Exception {
+    /** Streams 2,000 payments while both replicas are paused, runs the check, then lets the pipeline finish. */
+    private void streamWithReplicasPaused(TestInfo test, long seed, Runnable checkWhilePaused, String... overrides)
+            throws Exception {
         createTopics(test);
-        var events = PaymentEvents.generate(2_000, 0.30, 5);
-        var replicas = replicaPorts();
-        try (var app = startInProcess()) {
-            replicas.forEach(port -> stack.redisNode(port).process().pause());
+        var events = PaymentEvents.generate(2_000, 0.30, seed);
+        try (var app = startInProcess(overrides)) {
+            var paused = stack.pauseReplicas();
             try {
                 pipeline.produce(input, events, 1_000_000, new AtomicInteger()).get();
-                // The master still takes claims (for min-replicas-max-lag, 5 s) but WAIT finds no replica.
-                Await.until(Duration.ofSeconds(4), () -> counter("quondam.barrier.failures") > 0
-                        && counter("quondam.records", "outcome", "forwarded") > 0, "claims made and commit refused");
-
-                assertThat(pipeline.committedCount(output)).as("records committed without a replica").isZero();
+                checkWhilePaused.run();
             } finally {
-                replicas.forEach(port -> stack.redisNode(port).process().resume());
+                stack.resume(paused);
             }
             pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
         }
         assertEachPaymentExactlyOnce(events);
+    }
+
+    @Test
+    @Order(4)
+    void shouldCommitNothingWhileNoReplicaHasTheClaims(TestInfo test) throws Exception {
+        streamWithReplicasPaused(test, 5, () -> {
+            // The master still takes claims (for min-replicas-max-lag, 5 s) but WAIT finds no replica.
+            Await.until(Duration.ofSeconds(4), () -> counter("quondam.barrier.failures") > 0
+                    && counter("quondam.records", "outcome", "forwarded") > 0, "claims made and commit refused");
+
+            assertThat(pipeline.committedCount(output)).as("records committed without a replica").isZero();
+        });
     }
 
     @Test
@@ -240,22 +241,9 @@ class DedupPipelineIT {
     void shouldCommitUnreplicatedClaimsWithoutDurabilityBarrier(TestInfo test) throws Exception {
         // The control for the test above: with durability none, the same output commits while no replica has the
         // claims, and a failover at that moment could lose them.
-        createTopics(test);
-        var events = PaymentEvents.generate(2_000, 0.30, 6);
-        var replicas = replicaPorts();
-        try (var app = startInProcess("QUONDAM_DURABILITY", "none")) {
-            replicas.forEach(port -> stack.redisNode(port).process().pause());
-            try {
-                pipeline.produce(input, events, 1_000_000, new AtomicInteger()).get();
-
-                Await.until(Duration.ofSeconds(4), () -> pipeline.committedCount(output) > 0,
-                        "records committed while no replica has their claims");
-            } finally {
-                replicas.forEach(port -> stack.redisNode(port).process().resume());
-            }
-            pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
-        }
-        assertEachPaymentExactlyOnce(events);
+        streamWithReplicasPaused(test, 6, () -> Await.until(Duration.ofSeconds(4),
+                () -> pipeline.committedCount(output) > 0, "records committed while no replica has their claims"),
+                "QUONDAM_DURABILITY", "none");
     }
 
     @Test
