@@ -1,36 +1,28 @@
-package io.quondam.dedup.it;
+package io.quondam.testdata;
 
 import io.quondam.stack.Await;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Drives the real pipeline from the outside: produces input, waits for the processor, reads what it committed. */
-final class Pipeline implements AutoCloseable {
-    private static final Pattern PAYMENT_ID = Pattern.compile("\"paymentId\":\"([^\"]*)\"");
-
+public final class Pipeline implements AutoCloseable {
     private final String bootstrap;
     private final Admin admin;
 
-    Pipeline(String bootstrap) {
+    public Pipeline(String bootstrap) {
         this.bootstrap = bootstrap;
         var props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -38,7 +30,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** Produces the events at about {@code perSecond} records a second, in the background. */
-    CompletableFuture<Void> produce(String topic, List<PaymentEvents.Event> events, int perSecond,
+    public CompletableFuture<Void> produce(String topic, List<PaymentEvents.Event> events, int perSecond,
                                     AtomicInteger sent) {
         return CompletableFuture.runAsync(() -> {
             var props = new Properties();
@@ -73,12 +65,12 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** Waits until the application's committed offsets reach the end of every input partition. */
-    void awaitCaughtUp(String applicationId, String inputTopic, Duration timeout) {
+    public void awaitCaughtUp(String applicationId, String inputTopic, Duration timeout) {
         Await.until(timeout, () -> lag(applicationId, inputTopic) == 0,
                 applicationId + " to commit the whole of " + inputTopic);
     }
 
-    long lag(String applicationId, String inputTopic) {
+    public long lag(String applicationId, String inputTopic) {
         try {
             var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
             var ends = endOffsets(inputTopic);
@@ -93,7 +85,7 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
-    Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+    public Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
         var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
         var request = new HashMap<TopicPartition, OffsetSpec>();
         partitions.forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
@@ -103,36 +95,12 @@ final class Pipeline implements AutoCloseable {
     }
 
     /** How often each paymentId appears in the committed records of {@code topic} (read_committed). */
-    Map<String, Integer> committedPaymentIds(String topic) {
-        var counts = new HashMap<String, Integer>();
-        var props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "verify-" + UUID.randomUUID());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var ends = consumer.endOffsets(partitions); // for read_committed: the last stable offsets
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topic + " to its end within 60 s");
-                }
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    var matcher = PAYMENT_ID.matcher(new String(record.value(), StandardCharsets.UTF_8));
-                    counts.merge(matcher.find() ? matcher.group(1) : "<unparsable>", 1, Integer::sum);
-                }
-            }
-        }
-        return counts;
+    public Map<String, Integer> committedPaymentIds(String topic) {
+        return CommittedRecords.paymentIds(bootstrap, topic, Duration.ofSeconds(60));
     }
 
     /** Committed records in {@code topic} right now (read_committed). */
-    int committedCount(String topic) {
+    public int committedCount(String topic) {
         return committedPaymentIds(topic).values().stream().mapToInt(Integer::intValue).sum();
     }
 
