@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local stack on 127.0.0.1 without Docker: Redis master, 2 replicas and 3 Sentinels, one KRaft broker and its
- * topics, all child processes that {@link #close()} (or a JVM shutdown hook) kills.
+ * topics, and on request ({@link #startPostgres()}) a PostgreSQL server, all child processes that {@link #close()}
+ * (or a JVM shutdown hook) kills.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -33,6 +34,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<ChildProcess> applications = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook = new Thread(this::killAll, "local-stack-shutdown");
     private KafkaBroker broker;
+    private volatile PostgresNode postgres;
     private boolean hooked;
 
     private LocalStack(StackOptions options) {
@@ -120,7 +122,10 @@ public final class LocalStack implements AutoCloseable {
         return broker;
     }
 
-    /** The environment our services read to reach this stack; also what {@code .stack/stack.env} holds. */
+    /**
+     * The environment our services read to reach this stack; also what {@code .stack/stack.env} holds. Once
+     * PostgreSQL runs it includes {@code QUONDAM_DB_URL}, {@code QUONDAM_DB_USER} and {@code QUONDAM_DB_PASSWORD}.
+     */
     public Map<String, String> environment() {
         var env = new LinkedHashMap<String, String>();
         env.put("QUONDAM_BOOTSTRAP_SERVERS", bootstrapServers());
@@ -128,7 +133,38 @@ public final class LocalStack implements AutoCloseable {
         env.put("QUONDAM_REDIS_MASTER_NAME", masterName());
         env.put("QUONDAM_REDIS_PASSWORD", redisPassword());
         env.put("QUONDAM_SENTINEL_PASSWORD", sentinelPassword());
+        if (postgres != null) {
+            env.put("QUONDAM_DB_URL", postgres.jdbcUrl());
+            env.put("QUONDAM_DB_USER", postgres.user());
+            env.put("QUONDAM_DB_PASSWORD", postgres.password());
+        }
         return env;
+    }
+
+    /** Starts PostgreSQL on a free port; see {@link #startPostgres(int)}. */
+    public PostgresNode startPostgres() {
+        return startPostgres(FreePorts.allocate(1).get(0));
+    }
+
+    /**
+     * Starts a fresh PostgreSQL server on 127.0.0.1:{@code port} with its data in this stack's directory; it is
+     * stopped with the rest of the stack. Stacks that never call this start no database and pay nothing for it.
+     */
+    public synchronized PostgresNode startPostgres(int port) {
+        if (postgres != null) {
+            throw new StackException("PostgreSQL already started: " + postgres);
+        }
+        FreePorts.requireFree(List.of(port));
+        postgres = PostgresNode.start(options.dir(), port);
+        return postgres;
+    }
+
+    /** The PostgreSQL server started by {@link #startPostgres()}. */
+    public PostgresNode postgres() {
+        if (postgres == null) {
+            throw new IllegalStateException("PostgreSQL is not part of this stack; call startPostgres() first");
+        }
+        return postgres;
     }
 
     /** A data node by port, to connect to it directly ({@code node.endpoint().connect(timeout)}). */
@@ -254,6 +290,9 @@ public final class LocalStack implements AutoCloseable {
         }
         sentinels.forEach(sentinel -> processes.add(sentinel.process()));
         redisNodes.values().forEach(node -> processes.add(node.process()));
+        if (postgres != null) {
+            processes.add(postgres.process());
+        }
         return processes;
     }
 

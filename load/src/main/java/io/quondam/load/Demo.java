@@ -1,0 +1,171 @@
+package io.quondam.load;
+
+import io.quondam.stack.Await;
+import io.quondam.stack.ChildJvm;
+import io.quondam.stack.ChildProcess;
+import io.quondam.stack.LocalStack;
+import io.quondam.stack.PostgresNode;
+import io.quondam.testdata.CommittedRecords;
+import io.quondam.testdata.PaymentEvents;
+import io.quondam.testdata.Pipeline;
+import java.io.PrintStream;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The whole pipeline on the local stack, with faults: duplicated payments go in, the Redis master is killed at 30%
+ * of the stream and the processor at 60% (and restarted), and once everything has drained the verifier counts the
+ * ledger exactly.
+ */
+final class Demo {
+    static final String APPLICATION_ID = "quondam-dedup";
+    static final String INPUT = "payments";
+    static final String OUTPUT = "payments.dedup";
+    static final String DEAD_LETTERS = "payments.dlq";
+    static final String DUPLICATES = "payments.duplicates";
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(10);
+
+    /** The demo's topics, 6 partitions each (one for the dead letters). */
+    static Map<String, Integer> topics() {
+        return Map.of(INPUT, 6, OUTPUT, 6, DEAD_LETTERS, 1, DUPLICATES, 6);
+    }
+
+    /** What the demo is asked to do. */
+    record Options(int events, int duplicatePercent, int malformedPercent, long seed, int rate) {
+    }
+
+    /** The demo's result: the verifier's report plus what the demo did to the system. */
+    record Outcome(VerificationReport report, int redisFailovers, int processorRestarts, double seconds) {
+        String json() {
+            return "{" + report.jsonMembers() + ",\"redisFailovers\":" + redisFailovers + ",\"processorRestarts\":"
+                    + processorRestarts + ",\"seconds\":" + Math.round(seconds) + "}";
+        }
+    }
+
+    private final LocalStack stack;
+    private final PostgresNode ledger;
+    private final PrintStream out;
+    private int processorStarts;
+
+    /** A demo on {@code stack}, whose PostgreSQL server must already run. */
+    Demo(LocalStack stack, PrintStream out) {
+        this.stack = stack;
+        this.ledger = stack.postgres();
+        this.out = out;
+    }
+
+    Outcome run(Options options) throws Exception {
+        long start = System.nanoTime();
+        var events = PaymentEvents.generate(options.events(), options.duplicatePercent() / 100.0,
+                options.malformedPercent() / 100.0, options.seed());
+        var manifest = Manifest.of(events, options.seed());
+        manifest.write(stack.dir().resolve("manifest.txt"));
+        out.printf("generated %,d payment records: %,d unique, %,d duplicates, %,d malformed (seed %d)%n",
+                manifest.produced(), manifest.unique(), manifest.duplicates(), manifest.malformed(), options.seed());
+
+        var consumerEnv = new HashMap<>(stack.environment());
+        consumerEnv.put("QUONDAM_HTTP_PORT", "0");
+        startService("payments-consumer", "io.quondam.payments.Main", consumerEnv);
+        var processor = startProcessor();
+        int failovers = 0;
+        int restarts = 0;
+        try (var pipeline = new Pipeline(stack.bootstrapServers())) {
+            Await.until(Duration.ofSeconds(90), () -> pipeline.lag(APPLICATION_ID, INPUT) == 0,
+                    "the processor to join its group");
+            var sent = new AtomicInteger();
+            CompletableFuture<Void> producing = pipeline.produce(INPUT, events, options.rate(), sent);
+            boolean redisKilled = false;
+            boolean processorKilled = false;
+            long lastProgress = 0;
+            long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+            while (true) {
+                long lag = pipeline.lag(APPLICATION_ID, INPUT);
+                // Faults strike by the share of input the processor has committed, so they always hit mid-stream.
+                double processed = (sent.get() - Math.min(lag, sent.get())) / (double) events.size();
+                if (!redisKilled && processed >= 0.3) {
+                    String old = stack.currentMasterAddress();
+                    stack.killRedisMaster();
+                    out.printf("  ! killed the Redis master %s (kill -9); Sentinel promoted %s%n", old,
+                            stack.awaitNewMaster(old, Duration.ofSeconds(30)));
+                    redisKilled = true;
+                    failovers++;
+                }
+                if (!processorKilled && processed >= 0.6) {
+                    processor.kill9();
+                    out.println("  ! killed the dedup-processor (kill -9); starting a new one");
+                    processor = startProcessor();
+                    processorKilled = true;
+                    restarts++;
+                }
+                if (producing.isDone() && lag == 0 && processorKilled) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the processor did not drain the input within " + DRAIN_TIMEOUT);
+                }
+                if (System.nanoTime() - lastProgress > 2_000_000_000L) {
+                    progress(sent.get(), events.size(), lag);
+                    lastProgress = System.nanoTime();
+                }
+                awaitQuietly(producing, Duration.ofMillis(250));
+            }
+            producing.get();
+            out.println("the processor has committed the whole input; waiting for the ledger");
+            long forwarded = CommittedRecords.count(stack.bootstrapServers(), OUTPUT, Duration.ofMinutes(2));
+            Await.until(DRAIN_TIMEOUT, () -> ledgerAccountedFor() >= forwarded,
+                    "the ledger to account for all " + forwarded + " forwarded records");
+        }
+        var report = Verifier.verify(manifest, new Verifier.Targets(stack.bootstrapServers(), OUTPUT, DEAD_LETTERS,
+                DUPLICATES, ledger.jdbcUrl(), ledger.user(), ledger.password()));
+        return new Outcome(report, failovers, restarts, (System.nanoTime() - start) / 1e9);
+    }
+
+    private void progress(int sent, int total, long lag) {
+        out.printf("  produced %,7d/%,d   processor lag %,7d   ledger %,7d%n", sent, total,
+                Math.min(lag, sent), ledgerAccountedFor());
+    }
+
+    /** Rows booked, leaks recorded and records quarantined: every forwarded record ends in exactly one of them. */
+    private long ledgerAccountedFor() {
+        try (var db = DriverManager.getConnection(ledger.jdbcUrl(), ledger.user(), ledger.password());
+             var rows = db.createStatement().executeQuery("SELECT (SELECT count(*) FROM payments)"
+                     + " + (SELECT count(*) FROM leaked_duplicates) + (SELECT count(*) FROM quarantine)")) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (SQLException e) {
+            return -1; // the consumer may not have created its schema yet
+        }
+    }
+
+    private ChildProcess startProcessor() {
+        var env = new HashMap<>(stack.environment());
+        env.put("QUONDAM_APPLICATION_ID", APPLICATION_ID);
+        env.put("QUONDAM_DUPLICATES_TOPIC", DUPLICATES);
+        env.put("QUONDAM_STREAM_THREADS", "2");
+        env.put("QUONDAM_REPLICATION_FACTOR", "1");
+        env.put("QUONDAM_STATE_DIR", stack.dir().resolve("processor-state").toAbsolutePath().toString());
+        env.put("QUONDAM_HTTP_PORT", "0");
+        env.put("QUONDAM_STREAMS_SESSION_TIMEOUT_MS", "6000"); // a killed instance's partitions move on sooner
+        return startService("dedup-processor-" + (++processorStarts), "io.quondam.dedup.Main", env);
+    }
+
+    private ChildProcess startService(String name, String mainClass, Map<String, String> env) {
+        var process = stack.startJvm(name, ChildJvm.of(mainClass).withJvmOptions("-Xmx384m").withEnvironment(env));
+        out.printf("started %s (pid %d, log %s)%n", name, process.pid(), process.logFile());
+        return process;
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> future, Duration timeout) throws InterruptedException {
+        try {
+            future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // still producing (or failed: producing.get() below reports it)
+        }
+    }
+}
