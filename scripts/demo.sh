@@ -23,8 +23,8 @@ classpath_file=.stack/demo-classpath.txt
 if [[ ! -s "$classpath_file" || ! -d load/target/classes ]] \
    || [[ -n "$(find . -path ./.stack -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.sql' -o -name '*.lua' \) -newer "$classpath_file" -print -quit)" ]]; then
   echo "building Quondam (mvn install, tests skipped)..."
-  mvn -B -q install -DskipTests
-  mvn -B -q -f load/pom.xml dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null
+  mvn -B -q -Dstyle.color=never install -DskipTests
+  mvn -B -q -Dstyle.color=never -f load/pom.xml dependency:build-classpath -Dmdep.outputFile="$PWD/$classpath_file" >/dev/null
 fi
 
-exec java -Xmx512m -cp "load/target/classes:$(cat "$classpath_file")" io.quondam.load.DemoCli
+exec java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "load/target/classes:$(cat "$classpath_file")" io.quondam.load.DemoCli

@@ -127,8 +127,9 @@ final class Demo {
     }
 
     private void progress(int sent, int total, long lag) {
-        out.printf("  produced %,7d/%,d   processor lag %,7d   ledger %,7d%n", sent, total,
-                Math.min(lag, sent), ledgerAccountedFor());
+        long ledgerRows = ledgerAccountedFor();
+        out.printf("  produced %,7d/%,d   processor lag %,7d   ledger %s%n", sent, total, Math.min(lag, sent),
+                ledgerRows < 0 ? "(schema not created yet)" : String.format("%,7d", ledgerRows));
     }
 
     /** Rows booked, leaks recorded and records quarantined: every forwarded record ends in exactly one of them. */
