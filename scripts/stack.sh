@@ -8,14 +8,14 @@ usage() {
 usage: scripts/stack.sh <command>
 
   up                    start Kafka (127.0.0.1:19092), Redis 16379-16381, Sentinels 26379-26381 and the
-                        topics; write .stack/stack.env (source it for QUONDAM_BOOTSTRAP_SERVERS, QUONDAM_REDIS_SENTINELS, ...)
-  down                  stop every process in .stack/pids (SIGTERM, then SIGKILL)
+                        topics; write .stack/local/stack.env (source it for QUONDAM_BOOTSTRAP_SERVERS, QUONDAM_REDIS_SENTINELS, ...)
+  down                  stop every process in .stack/local/pids (SIGTERM, then SIGKILL)
   status                show each process, the current Redis master and whether Kafka answers
   kill-redis-master     kill -9 the Redis data node that Sentinel reports as master
   restart-redis <port>  start a killed Redis data node again, as a replica of the current master
 
 environment:
-  QUONDAM_STACK_DIR     stack directory (default: .stack in the repository root)
+  QUONDAM_STACK_DIR     stack directory (default: .stack/local in the repository root)
 USAGE
 }
 
@@ -28,10 +28,10 @@ for tool in java mvn; do
 done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-stack_dir="${QUONDAM_STACK_DIR:-$root/.stack}"
+stack_dir="${QUONDAM_STACK_DIR:-$root/.stack/local}"
 mkdir -p "$stack_dir"
 export QUONDAM_STACK_DIR="$(cd "$stack_dir" && pwd)"
-classpath_file="$QUONDAM_STACK_DIR/classpath.txt"
+classpath_file="$root/.stack/classpath.txt"
 classes="$root/test-support/target/classes"
 
 cd "$root"

@@ -30,7 +30,7 @@ public final class DemoCli {
             System.err.println("demo: " + e.getMessage());
             System.exit(2);
         }
-        Path dir = Path.of(System.getenv().getOrDefault("QUONDAM_STACK_DIR", ".stack"), "demo").toAbsolutePath();
+        Path dir = Path.of(".stack", "demo").toAbsolutePath();
         Files.createDirectories(dir);
         System.out.println("starting the local stack in " + dir + " (Kafka, Redis + Sentinels, PostgreSQL)...");
         Demo.Outcome outcome;

@@ -18,16 +18,18 @@ import org.apache.kafka.clients.admin.Admin;
 
 /** Command line behind scripts/stack.sh: starts the stack and leaves it running, then finds it again by pid files. */
 public final class StackCli {
+    static final int POSTGRES_PORT = 15432;
+
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final String USAGE = """
             usage: stack.sh <command>
-              up                   start Kafka, Redis master + 2 replicas, 3 Sentinels; write stack.env; return
+              up                   start Kafka, Redis master + 2 replicas, 3 Sentinels, PostgreSQL; write stack.env
               down                 stop every process named in pids/ (SIGTERM, then SIGKILL)
               status               show each process, the current Redis master and whether Kafka answers
               kill-redis-master    kill -9 the Redis data node that Sentinel reports as master
               restart-redis <port> start a killed Redis data node again as a replica of the current master
-            The stack directory is .stack in the current directory, or $QUONDAM_STACK_DIR.""";
+            The stack directory is .stack/local in the current directory, or $QUONDAM_STACK_DIR.""";
 
     private final StackOptions options;
     private final StackLayout layout;
@@ -40,7 +42,7 @@ public final class StackCli {
     }
 
     public static void main(String[] args) {
-        String dir = Optional.ofNullable(System.getenv("QUONDAM_STACK_DIR")).filter(d -> !d.isBlank()).orElse(".stack");
+        String dir = Optional.ofNullable(System.getenv("QUONDAM_STACK_DIR")).filter(d -> !d.isBlank()).orElse(".stack/local");
         var cli = new StackCli(StackOptions.defaults(Path.of(dir)), System.out);
         try {
             System.exit(cli.run(List.of(args)));
@@ -71,6 +73,12 @@ public final class StackCli {
 
     private void up() {
         LocalStack stack = LocalStack.start(options);
+        try {
+            stack.startPostgres(POSTGRES_PORT);
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
         writeEnvFile(stack.environment());
         stack.detach();
         out.println("stack up in " + options.dir());

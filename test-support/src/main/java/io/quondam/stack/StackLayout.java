@@ -2,6 +2,7 @@ package io.quondam.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -79,22 +80,39 @@ public record StackLayout(Path dir) {
             throw new StackException("stack already running: " + pidFile(running.name()) + " (pid " + running.pid()
                     + ") alive; run 'scripts/stack.sh down' (or close the other LocalStack) first");
         });
+        // Everything but the binary cache belongs to the previous stack. Leftover application state is dangerous, not
+        // just untidy: a Kafka Streams state dir whose checkpoints point past the new cluster's empty changelogs is
+        // trusted as restored, so a guard store full of the old run's keys would drop the new run's payments.
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path child : children.filter(path -> !path.equals(binDir())).toList()) {
+                deleteTree(child);
+            }
+        } catch (NoSuchFileException e) {
+            // a new stack directory: nothing to clear
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reset " + dir, e);
+        }
         recreate(pidsDir());
         recreate(dir.resolve("logs"));
     }
 
     private static Path recreate(Path directory) {
         try {
-            if (Files.exists(directory)) {
-                try (Stream<Path> tree = Files.walk(directory)) {
-                    for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(path);
-                    }
-                }
-            }
+            deleteTree(directory);
             return Files.createDirectories(directory);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reset " + directory, e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 }
