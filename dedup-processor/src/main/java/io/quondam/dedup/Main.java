@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quondam.config.ConfigException;
 import io.quondam.config.Settings;
+import io.quondam.ops.OpsServer;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,7 @@ public final class Main {
         }
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var app = new DedupApp(config, registry);
-        var ops = new OpsServer(config.httpPort(), registry, app::isLive, app::isReady);
+        var ops = new OpsServer(config.httpPort(), registry::scrape, app::isLive, app::isReady, Map.of());
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Shutting down: closing Kafka Streams (commits in-flight work), Redis sessions, HTTP");

@@ -4,7 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quondam.config.ConfigException;
 import io.quondam.config.Settings;
+import io.quondam.ops.OpsServer;
 import java.io.IOException;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +42,8 @@ public final class Main {
         }
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var app = new LedgerApp(config, database, registry);
-        var ops = new OpsServer(config.httpPort(), registry, app::isLive, app::isReady, app::summary);
+        var ops = new OpsServer(config.httpPort(), registry::scrape, app::isLive, app::isReady,
+                Map.of("/payments/summary", app::summary));
         var embeddedDatabase = embedded;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("Shutting down: finishing the current transaction, closing the consumer and the database");

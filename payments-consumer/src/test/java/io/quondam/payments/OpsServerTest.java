@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.quondam.ops.OpsServer;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,8 +33,8 @@ class OpsServerTest {
         metrics.dbFailure();
         var ready = new AtomicBoolean(false);
 
-        try (var server = new OpsServer(0, registry, () -> true, ready::get,
-                () -> new OpsServer.JsonResponse(200, "{}"))) {
+        try (var server = new OpsServer(0, registry::scrape, () -> true, ready::get,
+                Map.of("/payments/summary", () -> new OpsServer.JsonResponse(200, "{}")))) {
             assertThat(get(server, "/metrics").body())
                     .contains("quondam_ledger_booked_total 3.0")
                     .contains("quondam_ledger_leaked_duplicates_total 1.0")
@@ -55,8 +56,8 @@ class OpsServerTest {
         offsets.put("payments.dedup-1", 3L);
         String body = new ObjectMapper().writeValueAsString(new LedgerSummary(4, amounts, 1, 2, offsets));
 
-        try (var server = new OpsServer(0, registry, () -> true, () -> true,
-                () -> new OpsServer.JsonResponse(200, body))) {
+        try (var server = new OpsServer(0, registry::scrape, () -> true, () -> true,
+                Map.of("/payments/summary", () -> new OpsServer.JsonResponse(200, body)))) {
             var response = get(server, "/payments/summary");
 
             assertThat(response.statusCode()).isEqualTo(200);
@@ -69,8 +70,8 @@ class OpsServerTest {
 
     @Test
     void shouldRejectOtherMethods() throws Exception {
-        try (var server = new OpsServer(0, registry, () -> true, () -> true,
-                () -> new OpsServer.JsonResponse(200, "{}"))) {
+        try (var server = new OpsServer(0, registry::scrape, () -> true, () -> true,
+                Map.of("/payments/summary", () -> new OpsServer.JsonResponse(200, "{}")))) {
             var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                     + "/payments/summary")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -1,20 +1,20 @@
-package io.quondam.payments;
+package io.quondam.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The HTTP port: {@code /metrics} (Prometheus), {@code /health/live}, {@code /health/ready} and
- * {@code /payments/summary}. The same pattern as the dedup-processor's, with a few threads because readiness and the
- * summary ask the database and may wait for it.
+ * A service's small operations port on the JDK HTTP server: {@code /metrics} (Prometheus text), {@code /health/live},
+ * {@code /health/ready}, plus any JSON routes the service adds. A few threads, because readiness and JSON routes may
+ * ask a database or Redis and wait for it. GET only.
  */
 public final class OpsServer implements AutoCloseable {
 
@@ -25,23 +25,27 @@ public final class OpsServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
-    public OpsServer(int port, PrometheusMeterRegistry registry, BooleanSupplier live, BooleanSupplier ready,
-                     Supplier<JsonResponse> summary) throws IOException {
+    /**
+     * @param metrics the Prometheus scrape, e.g. {@code prometheusRegistry::scrape}
+     * @param jsonRoutes path → answer, e.g. {@code /payments/summary}
+     */
+    public OpsServer(int port, Supplier<String> metrics, BooleanSupplier live, BooleanSupplier ready,
+                     Map<String, Supplier<JsonResponse>> jsonRoutes) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 16);
         executor = Executors.newFixedThreadPool(4, runnable -> {
-            var thread = new Thread(runnable, "quondam-ledger-http");
+            var thread = new Thread(runnable, "quondam-ops-http");
             thread.setDaemon(true);
             return thread;
         });
         server.setExecutor(executor);
         server.createContext("/metrics", exchange ->
-                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
         server.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
         server.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
-        server.createContext("/payments/summary", exchange -> {
-            var response = summary.get();
+        jsonRoutes.forEach((path, answer) -> server.createContext(path, exchange -> {
+            var response = answer.get();
             respond(exchange, response.status(), "application/json", response.body());
-        });
+        }));
         server.start();
     }
 
