@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Finds and checks TCP ports on 127.0.0.1, so test stacks never clash with a running one. */
 public final class FreePorts {
@@ -14,20 +16,44 @@ public final class FreePorts {
     private FreePorts() {
     }
 
+    /*
+     * Below Linux's ephemeral range (32768-60999 by default). A port the kernel hands out for "port 0" comes from that
+     * range, and so does the local port of every outgoing connection: between our check and the server's bind, a
+     * client socket of the stack itself once took the port and the broker failed with "Address already in use".
+     */
+    private static final int FIRST = 20_000;
+    private static final int LAST = 32_000;
+
     /** {@code count} distinct ports that were free a moment ago (all held open together, then released). */
     public static List<Integer> allocate(int count) {
         var sockets = new ArrayList<ServerSocket>();
         try {
-            for (int i = 0; i < count; i++) {
-                var socket = new ServerSocket();
-                sockets.add(socket);
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            int span = LAST - FIRST;
+            int start = ThreadLocalRandom.current().nextInt(span);
+            for (int i = 0; i < span && sockets.size() < count; i++) {
+                int port = FIRST + (start + i) % span;
+                tryBind(port).ifPresent(sockets::add);
+            }
+            if (sockets.size() < count) {
+                throw new StackException("cannot allocate " + count + " free ports on 127.0.0.1 in " + FIRST + "-" + LAST);
             }
             return sockets.stream().map(ServerSocket::getLocalPort).toList();
-        } catch (IOException e) {
-            throw new StackException("cannot allocate " + count + " free ports on 127.0.0.1", e);
         } finally {
             sockets.forEach(FreePorts::closeQuietly);
+        }
+    }
+
+    private static Optional<ServerSocket> tryBind(int port) {
+        ServerSocket socket = null;
+        try {
+            socket = new ServerSocket();
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return Optional.of(socket);
+        } catch (IOException inUse) {
+            if (socket != null) {
+                closeQuietly(socket);
+            }
+            return Optional.empty();
         }
     }
 
