@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Objects;
 
 /** The key-api's settings, read once from {@code QUONDAM_*} environment variables and validated at start. */
-public record KeyApiConfig(int port, TenantTokens tokens, Duration defaultTtl, Duration maxTtl, int bodyLimitBytes,
+public record KeyApiConfig(String host, int port, TenantTokens tokens, Duration defaultTtl, Duration maxTtl, int bodyLimitBytes,
                            int storeSessions, RedisSettings redis) {
     public KeyApiConfig {
         Objects.requireNonNull(tokens, "tokens");
@@ -18,6 +18,7 @@ public record KeyApiConfig(int port, TenantTokens tokens, Duration defaultTtl, D
     }
 
     public static KeyApiConfig read(Settings settings) {
+        String host = settings.nonEmpty("QUONDAM_HTTP_HOST", "0.0.0.0");
         int port = settings.integer("QUONDAM_HTTP_PORT", 8080, 0, 65535);
         var problems = new ArrayList<String>();
         var tokens = TenantTokens.parse(settings.string("QUONDAM_TOKENS", ""), problems);
@@ -34,12 +35,12 @@ public record KeyApiConfig(int port, TenantTokens tokens, Duration defaultTtl, D
         int sessions = settings.integer("QUONDAM_REDIS_SESSIONS", 8, 1, 256);
         var redis = RedisSettingsReader.read(settings);
         settings.validate();
-        return new KeyApiConfig(port, tokens, defaultTtl, maxTtl, bodyLimit, sessions, redis);
+        return new KeyApiConfig(host, port, tokens, defaultTtl, maxTtl, bodyLimit, sessions, redis);
     }
 
     /** Settings for tests and embedding: no Redis is used by the app itself, only by {@link Main}. */
     public static KeyApiConfig forTests(TenantTokens tokens) {
-        return new KeyApiConfig(0, tokens, Duration.ofHours(24), Duration.ofDays(7), 64 * 1024, 1,
+        return new KeyApiConfig("127.0.0.1", 0, tokens, Duration.ofHours(24), Duration.ofDays(7), 64 * 1024, 1,
                 RedisSettings.sentinel(java.util.List.of("127.0.0.1:26379"), "quondam", "", ""));
     }
 }

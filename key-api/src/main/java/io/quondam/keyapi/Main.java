@@ -40,8 +40,8 @@ public final class Main {
             store.close();
             stopped.countDown();
         }, "quondam-shutdown"));
-        app.start(config.port());
-        log.info("key-api started on port {} ({} Redis sessions, default TTL {})", app.port(), config.storeSessions(),
+        app.start(config.host(), config.port());
+        log.info("key-api started on {}:{} ({} Redis sessions, default TTL {})", config.host(), app.port(), config.storeSessions(),
                 config.defaultTtl());
         stopped.await();
     }

@@ -296,4 +296,16 @@ class KeyApiTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("quondam_api_claims_total").contains("quondam_http_requests");
     }
+
+    @Test
+    void shouldAcceptPercentEncodedSlashAndSpaceInKey() throws Exception {
+        var slash = put("/v1/keys/a%2Fb", ACME, "{}");
+        var space = put("/v1/keys/a%20b", ACME, "{}");
+
+        assertThat(slash.statusCode()).isEqualTo(201);
+        assertThat(body(slash).get("key").asText()).isEqualTo("a/b");
+        assertThat(slash.headers().firstValue("Location")).contains("/v1/keys/a%2Fb");
+        assertThat(body(space).get("key").asText()).isEqualTo("a b");
+        assertThat(client.json("GET", "/v1/keys/a%2Fb", ACME, null).statusCode()).isEqualTo(200);
+    }
 }
