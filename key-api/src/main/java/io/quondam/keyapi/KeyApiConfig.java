@@ -5,6 +5,7 @@ import io.quondam.store.RedisSettings;
 import io.quondam.store.RedisSettingsReader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /** The key-api's settings, read once from {@code QUONDAM_*} environment variables and validated at start. */
@@ -41,6 +42,6 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, Duration 
     /** Settings for tests and embedding: no Redis is used by the app itself, only by {@link Main}. */
     public static KeyApiConfig forTests(TenantTokens tokens) {
         return new KeyApiConfig("127.0.0.1", 0, tokens, Duration.ofHours(24), Duration.ofDays(7), 64 * 1024, 1,
-                RedisSettings.sentinel(java.util.List.of("127.0.0.1:26379"), "quondam", "", ""));
+                RedisSettings.sentinel(List.of("127.0.0.1:26379"), "quondam", "", ""));
     }
 }

@@ -20,6 +20,8 @@ import java.util.UUID;
 /** The idempotency-key operations of the API, from validated input to an HTTP status and body; no HTTP types. */
 final class KeyService {
     static final String LEGACY_OWNER = "legacy";
+    /** Legacy shards live in their own namespaces; ':' cannot occur in a tenant name, so they never meet tenants. */
+    private static final String LEGACY_PREFIX = "legacy:";
     private static final int MAX_OWNER_BYTES = 255;
     private static final int MAX_FINGERPRINT_BYTES = 512;
 
@@ -112,31 +114,33 @@ final class KeyService {
 
     /** Legacy {@code PUT /keys}: registers a key of a shard; registering it again changes nothing. */
     Answer legacyRegister(JsonNode body) {
-        var shardKey = legacyShardKey(body);
-        store.claim(shardKey[0], shardKey[1], LEGACY_OWNER, config.defaultTtl());
+        var legacy = legacyKey(body);
+        store.claim(legacy.namespace(), legacy.key(), LEGACY_OWNER, config.defaultTtl());
         var answer = new LinkedHashMap<String, Object>();
-        answer.put("shard", shardKey[0].substring(LEGACY_PREFIX.length()));
-        answer.put("key", shardKey[1]);
+        answer.put("shard", legacy.shard());
+        answer.put("key", legacy.key());
         return new Answer(201, answer);
     }
 
     /** Legacy {@code DELETE /keys}: consumes a registered key; true only for the call that consumed it. */
     Answer legacyConsume(JsonNode body) {
-        var shardKey = legacyShardKey(body);
-        return new Answer(200, new LinkedHashMap<>(Map.of("claimed", store.release(shardKey[0], shardKey[1]))));
+        var legacy = legacyKey(body);
+        return new Answer(200, new LinkedHashMap<>(Map.of("claimed", store.release(legacy.namespace(), legacy.key()))));
     }
 
-    /** Legacy shards live in their own namespaces; ':' cannot occur in a tenant name, so they never meet tenants. */
-    private static final String LEGACY_PREFIX = "legacy:";
+    private record LegacyKey(String shard, String key) {
+        String namespace() {
+            return LEGACY_PREFIX + shard;
+        }
+    }
 
-    private static String[] legacyShardKey(JsonNode body) {
+    private static LegacyKey legacyKey(JsonNode body) {
         String shard = JsonBodies.text(body, "shard");
         String key = JsonBodies.text(body, "key");
         if (shard == null || key == null) {
             throw ApiProblem.badRequest("'shard' and 'key' are required strings");
         }
-        IdempotencyKeys.validate(shard);
-        return new String[] {LEGACY_PREFIX + shard, IdempotencyKeys.validate(key)};
+        return new LegacyKey(IdempotencyKeys.validate(shard), IdempotencyKeys.validate(key));
     }
 
     private Duration ttl(JsonNode body) {

@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * A fixed set of key-store sessions shared by the HTTP threads. A {@link io.quondam.store.RedisKeyStore} is one
@@ -29,7 +30,7 @@ public final class KeyStorePool implements KeyStore {
 
     public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration borrowTimeout) {
         this.idle = new ArrayBlockingQueue<>(size);
-        this.all = java.util.stream.Stream.generate(newSession).limit(size).toList();
+        this.all = Stream.generate(newSession).limit(size).toList();
         this.idle.addAll(all);
         this.borrowTimeout = borrowTimeout;
     }

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.quondam.stack.Await;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.StackOptions;
 import io.quondam.store.RedisKeyStore;
 import io.quondam.store.RedisSettings;
+import io.quondam.store.RetryPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,5 +115,41 @@ class KeyApiIT {
         assertThat(client.json("DELETE", path, TOKEN, null).statusCode()).isEqualTo(204);
         assertThat(client.json("GET", path, TOKEN, null).statusCode()).isEqualTo(404);
         assertThat(client.json("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhileRedisIsUnreachableAndClaimAgainAfterwards() {
+        // A store with a short retry budget, so that an outage surfaces within a client's patience.
+        var settings = RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
+                        stack.sentinelPassword())
+                .withRetry(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)))
+                .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200));
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (var impatient = new KeyStorePool(2, () -> new RedisKeyStore(settings, registry, "key-api-it-outage"),
+                Duration.ofSeconds(5))) {
+            var outageApp = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), impatient, registry)
+                    .start("127.0.0.1", 0);
+            try {
+                var outageClient = new ApiClient(outageApp.port());
+                assertThat(outageClient.json("PUT", "/v1/keys/warm-" + UUID.randomUUID(), TOKEN, "{}").statusCode())
+                        .isEqualTo(201);
+                stack.pauseRedis();
+                try {
+                    var down = outageClient.json("PUT", "/v1/keys/down-" + UUID.randomUUID(), TOKEN, "{}");
+
+                    assertThat(down.statusCode()).isEqualTo(503);
+                    assertThat(down.headers().firstValue("Retry-After")).isPresent();
+                    assertThat(down.headers().firstValue("Content-Type")).hasValueSatisfying(
+                            type -> assertThat(type).startsWith("application/problem+json"));
+                    assertThat(outageClient.json("GET", "/health/ready", null, null).statusCode()).isEqualTo(503);
+                } finally {
+                    stack.resumeRedis();
+                }
+                Await.until(Duration.ofSeconds(20), () -> outageClient.json("PUT", "/v1/keys/after-" + UUID.randomUUID(),
+                        TOKEN, "{}").statusCode() == 201, "claims to succeed again after Redis resumed");
+            } finally {
+                outageApp.stop();
+            }
+        }
     }
 }

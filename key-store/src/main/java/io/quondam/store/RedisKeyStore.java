@@ -121,8 +121,12 @@ public final class RedisKeyStore implements KeyStore {
                                                 Optional<String> fingerprint) {
         return withRetry("complete", jedis -> {
             unconfirmedWrites++;
-            return ApiScripts.parseComplete(jedis.evalsha(ApiScripts.COMPLETE_SHA1, List.of(RedisKeys.of(namespace, key)),
-                    List.of(owner, response, fingerprint.orElse(""))));
+            var reply = ApiScripts.parseComplete(jedis.evalsha(ApiScripts.COMPLETE_SHA1,
+                    List.of(RedisKeys.of(namespace, key)), List.of(owner, response, fingerprint.orElse(""))));
+            if (!(reply instanceof CompleteResult.Completed)) {
+                unconfirmedWrites--;
+            }
+            return reply;
         });
     }
 
