@@ -54,6 +54,8 @@ public final class KeyApi {
             routes.put("/keys", ctx -> respond(ctx, service.legacyRegister(JsonBodies.object(ctx, false))));
             routes.delete("/keys", ctx -> respond(ctx, service.legacyConsume(JsonBodies.object(ctx, false))));
 
+            String openApi = OpenApiDocument.load();
+            routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             routes.get("/health/live", ctx -> JsonBodies.answer(ctx, 200, Map.of("status", "UP")));
             routes.get("/health/ready", readiness(store));
             if (registry instanceof PrometheusMeterRegistry prometheus) {
