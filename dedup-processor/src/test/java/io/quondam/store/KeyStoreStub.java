@@ -18,6 +18,17 @@ public class KeyStoreStub implements KeyStore {
     }
 
     @Override
+    public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
+        return delegate.claimKey(namespace, key, owner, ttl, fingerprint);
+    }
+
+    @Override
+    public CompleteResult complete(String namespace, String key, String owner, String response,
+                                   Optional<String> fingerprint) {
+        return delegate.complete(namespace, key, owner, response, fingerprint);
+    }
+
+    @Override
     public Optional<KeyStatus> status(String namespace, String key) {
         return delegate.status(namespace, key);
     }

@@ -14,7 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryKeyStore implements KeyStore {
 
-    private record Entry(String owner, long claimedAtMillis, long expiresAtMillis) {
+    private record Entry(String owner, long claimedAtMillis, long expiresAtMillis, KeyState state,
+                         Optional<String> response, Optional<String> fingerprint) {
+        Entry(String owner, long claimedAtMillis, long expiresAtMillis, Optional<String> fingerprint) {
+            this(owner, claimedAtMillis, expiresAtMillis, KeyState.IN_PROGRESS, Optional.empty(), fingerprint);
+        }
+
+        boolean expired(long nowMillis) {
+            return expiresAtMillis <= nowMillis;
+        }
     }
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -43,7 +51,7 @@ public final class InMemoryKeyStore implements KeyStore {
         entries.compute(RedisKeys.of(request.namespace(), request.key()), (k, current) -> {
             if (current == null || current.expiresAtMillis() <= now) {
                 result[0] = new ClaimResult.Claimed(request.owner());
-                return new Entry(request.owner(), now, now + request.ttl().toMillis());
+                return new Entry(request.owner(), now, now + request.ttl().toMillis(), Optional.empty());
             }
             var age = Duration.ofMillis(now - current.claimedAtMillis());
             result[0] = current.owner().equals(request.owner())
@@ -55,14 +63,60 @@ public final class InMemoryKeyStore implements KeyStore {
     }
 
     @Override
+    public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
+        var request = new ClaimRequest(namespace, key, owner, ttl);
+        long now = clock.millis();
+        var result = new KeyClaim[1];
+        entries.compute(RedisKeys.of(request.namespace(), request.key()), (k, current) -> {
+            if (current == null || current.expired(now)) {
+                result[0] = new KeyClaim.Claimed(owner, ttl);
+                return new Entry(owner, now, now + ttl.toMillis(), fingerprint);
+            }
+            var expiresIn = Duration.ofMillis(current.expiresAtMillis() - now);
+            if (current.state() == KeyState.COMPLETED) {
+                result[0] = new KeyClaim.Completed(current.owner(), expiresIn, current.response().orElse(""),
+                        current.fingerprint());
+            } else if (current.owner().equals(owner)) {
+                result[0] = new KeyClaim.AlreadyOwned(owner, expiresIn);
+            } else {
+                result[0] = new KeyClaim.InProgress(current.owner(), expiresIn);
+            }
+            return current;
+        });
+        return result[0];
+    }
+
+    @Override
+    public CompleteResult complete(String namespace, String key, String owner, String response,
+                                   Optional<String> fingerprint) {
+        long now = clock.millis();
+        var result = new CompleteResult[1];
+        entries.compute(RedisKeys.of(namespace, key), (k, current) -> {
+            if (current == null || current.expired(now)) {
+                result[0] = new CompleteResult.NotFound();
+                return null;
+            }
+            if (!current.owner().equals(owner)) {
+                result[0] = new CompleteResult.NotOwner(current.owner());
+                return current;
+            }
+            result[0] = new CompleteResult.Completed();
+            return new Entry(current.owner(), current.claimedAtMillis(), current.expiresAtMillis(), KeyState.COMPLETED,
+                    Optional.of(response), fingerprint.isPresent() ? fingerprint : current.fingerprint());
+        });
+        return result[0];
+    }
+
+    @Override
     public Optional<KeyStatus> status(String namespace, String key) {
         long now = clock.millis();
         var entry = entries.get(RedisKeys.of(namespace, key));
-        if (entry == null || entry.expiresAtMillis() <= now) {
+        if (entry == null || entry.expired(now)) {
             return Optional.empty();
         }
         return Optional.of(new KeyStatus(entry.owner(), Duration.ofMillis(now - entry.claimedAtMillis()),
-                Duration.ofMillis(entry.expiresAtMillis() - now)));
+                Duration.ofMillis(entry.expiresAtMillis() - now), entry.state(), entry.response(),
+                entry.fingerprint()));
     }
 
     @Override

@@ -20,7 +20,20 @@ public interface KeyStore extends AutoCloseable {
     /** Claims every request in one round trip; results are in the order of the requests. */
     List<ClaimResult> claimAll(List<ClaimRequest> requests);
 
-    /** The current holder of a key, if it is claimed and not expired. */
+    /**
+     * Claims {@code key} for an HTTP client: like {@link #claim}, but a completed key answers with its stored response,
+     * and {@code fingerprint} (the client's hash of its request, empty for none) is stored with a new claim.
+     * One round trip.
+     */
+    KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint);
+
+    /**
+     * Marks a key held by {@code owner} COMPLETED with {@code response} (and {@code fingerprint}, when present, replacing
+     * the one given at claim time), keeping its expiry. One round trip.
+     */
+    CompleteResult complete(String namespace, String key, String owner, String response, Optional<String> fingerprint);
+
+    /** The current holder and state of a key, if it is claimed and not expired. */
     Optional<KeyStatus> status(String namespace, String key);
 
     /** Forgets a key so that the operation may be performed again; false if the key was not claimed. */

@@ -97,10 +97,44 @@ public final class RedisKeyStore implements KeyStore {
     }
 
     @Override
+    public synchronized KeyClaim claimKey(String namespace, String key, String owner, Duration ttl,
+                                          Optional<String> fingerprint) {
+        // Validates the arguments as the processor's claims are validated.
+        var request = new ClaimRequest(namespace, key, owner, ttl);
+        long start = System.nanoTime();
+        var result = withRetry("claim", jedis -> {
+            unconfirmedWrites++;
+            var reply = ApiScripts.parseClaim(jedis.evalsha(ApiScripts.CLAIM_KEY_SHA1,
+                    List.of(RedisKeys.of(request.namespace(), request.key())),
+                    List.of(owner, Long.toString(ttl.toMillis()), fingerprint.orElse(""))));
+            if (!(reply instanceof KeyClaim.Claimed)) {
+                unconfirmedWrites--;
+            }
+            return reply;
+        });
+        claimLatency.record(Duration.ofNanos(System.nanoTime() - start));
+        return result;
+    }
+
+    @Override
+    public synchronized CompleteResult complete(String namespace, String key, String owner, String response,
+                                                Optional<String> fingerprint) {
+        return withRetry("complete", jedis -> {
+            unconfirmedWrites++;
+            var reply = ApiScripts.parseComplete(jedis.evalsha(ApiScripts.COMPLETE_SHA1,
+                    List.of(RedisKeys.of(namespace, key)), List.of(owner, response, fingerprint.orElse(""))));
+            if (!(reply instanceof CompleteResult.Completed)) {
+                unconfirmedWrites--;
+            }
+            return reply;
+        });
+    }
+
+    @Override
     public synchronized Optional<KeyStatus> status(String namespace, String key) {
         return withRetry("status", jedis -> {
             var pipeline = jedis.pipelined();
-            var fields = pipeline.hmget(RedisKeys.of(namespace, key), "o", "t");
+            var fields = pipeline.hmget(RedisKeys.of(namespace, key), "o", "t", "s", "r", "f");
             var ttl = pipeline.pttl(RedisKeys.of(namespace, key));
             var time = pipeline.time();
             pipeline.sync();
@@ -111,7 +145,11 @@ public final class RedisKeyStore implements KeyStore {
             long nowMillis = Long.parseLong(time.get().get(0)) * 1000 + Long.parseLong(time.get().get(1)) / 1000;
             String claimedAt = fields.get().get(1);
             long age = claimedAt == null ? 0 : Math.max(0, nowMillis - Long.parseLong(claimedAt));
-            return Optional.of(new KeyStatus(owner, Duration.ofMillis(age), Duration.ofMillis(ttl.get())));
+            boolean completed = "C".equals(fields.get().get(2));
+            return Optional.of(new KeyStatus(owner, Duration.ofMillis(age), Duration.ofMillis(ttl.get()),
+                    completed ? KeyState.COMPLETED : KeyState.IN_PROGRESS,
+                    completed ? Optional.ofNullable(fields.get().get(3)) : Optional.empty(),
+                    ApiScripts.optional(fields.get().get(4))));
         });
     }
 
@@ -198,6 +236,8 @@ public final class RedisKeyStore implements KeyStore {
         }
         if (!scriptLoaded) {
             connection.scriptLoad(ClaimScript.SOURCE);
+            connection.scriptLoad(ApiScripts.CLAIM_KEY_SOURCE);
+            connection.scriptLoad(ApiScripts.COMPLETE_SOURCE);
             scriptLoaded = true;
         }
         return connection;

@@ -6,6 +6,7 @@ import io.quondam.stack.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -179,5 +180,88 @@ abstract class KeyStoreContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void shouldClaimKeyForApiAndAnswerRetryOfSameOwner() {
+        assertThat(store.claimKey(namespace, "k1", "req-1", DAY, Optional.of("fp-1")))
+                .isInstanceOf(KeyClaim.Claimed.class);
+
+        assertThat(store.claimKey(namespace, "k1", "req-1", DAY, Optional.of("fp-1")))
+                .isInstanceOfSatisfying(KeyClaim.AlreadyOwned.class, owned -> {
+                    assertThat(owned.owner()).isEqualTo("req-1");
+                    assertThat(owned.expiresIn()).isBetween(Duration.ofHours(23), DAY);
+                });
+        assertThat(store.claimKey(namespace, "k1", "req-2", DAY, Optional.empty()))
+                .isInstanceOfSatisfying(KeyClaim.InProgress.class,
+                        busy -> assertThat(busy.existingOwner()).isEqualTo("req-1"));
+    }
+
+    @Test
+    void shouldCompleteKeyAndReplayStoredResponseWithFingerprint() {
+        store.claimKey(namespace, "k1", "req-1", DAY, Optional.of("fp-1"));
+
+        assertThat(store.complete(namespace, "k1", "req-1", "{\"paid\":true}", Optional.empty()))
+                .isEqualTo(new CompleteResult.Completed());
+
+        assertThat(store.claimKey(namespace, "k1", "req-2", DAY, Optional.of("fp-2")))
+                .isInstanceOfSatisfying(KeyClaim.Completed.class, done -> {
+                    assertThat(done.owner()).isEqualTo("req-1");
+                    assertThat(done.response()).isEqualTo("{\"paid\":true}");
+                    assertThat(done.fingerprint()).contains("fp-1");
+                });
+        var status = store.status(namespace, "k1").orElseThrow();
+        assertThat(status.state()).isEqualTo(KeyState.COMPLETED);
+        assertThat(status.response()).contains("{\"paid\":true}");
+        assertThat(status.fingerprint()).contains("fp-1");
+    }
+
+    @Test
+    void shouldReplaceFingerprintGivenAtCompletion() {
+        store.claimKey(namespace, "k1", "req-1", DAY, Optional.empty());
+
+        store.complete(namespace, "k1", "req-1", "\"ok\"", Optional.of("fp-9"));
+
+        assertThat(store.status(namespace, "k1").orElseThrow().fingerprint()).contains("fp-9");
+    }
+
+    @Test
+    void shouldRefuseCompletionByAnotherOwnerOrOfUnknownKey() {
+        store.claimKey(namespace, "k1", "req-1", DAY, Optional.empty());
+
+        assertThat(store.complete(namespace, "k1", "req-2", "{}", Optional.empty()))
+                .isEqualTo(new CompleteResult.NotOwner("req-1"));
+        assertThat(store.complete(namespace, "unknown", "req-1", "{}", Optional.empty()))
+                .isEqualTo(new CompleteResult.NotFound());
+        assertThat(store.status(namespace, "k1").orElseThrow().state()).isEqualTo(KeyState.IN_PROGRESS);
+        assertThat(store.status(namespace, "k1").orElseThrow().response()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTtlWhenCompleting() {
+        store.claimKey(namespace, "k1", "req-1", Duration.ofMinutes(10), Optional.empty());
+
+        store.complete(namespace, "k1", "req-1", "{}", Optional.empty());
+
+        assertThat(store.status(namespace, "k1").orElseThrow().expiresIn())
+                .isBetween(Duration.ofMinutes(9), Duration.ofMinutes(10));
+    }
+
+    @Test
+    void shouldAnswerProcessorClaimOfCompletedKeyAsBefore() {
+        store.claimKey(namespace, "k1", "req-1", DAY, Optional.empty());
+        store.complete(namespace, "k1", "req-1", "{}", Optional.empty());
+
+        assertThat(store.claim(namespace, "k1", "req-1", DAY)).isInstanceOf(ClaimResult.Replayed.class);
+        assertThat(store.claim(namespace, "k1", "other", DAY)).isInstanceOf(ClaimResult.Duplicate.class);
+    }
+
+    @Test
+    void shouldReportProcessorClaimAsInProgressToApi() {
+        store.claim(namespace, "k1", "payments-0@1", DAY);
+
+        assertThat(store.status(namespace, "k1").orElseThrow().state()).isEqualTo(KeyState.IN_PROGRESS);
+        assertThat(store.claimKey(namespace, "k1", "req-1", DAY, Optional.empty()))
+                .isInstanceOf(KeyClaim.InProgress.class);
     }
 }

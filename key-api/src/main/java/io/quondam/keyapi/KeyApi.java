@@ -1,0 +1,105 @@
+package io.quondam.keyapi;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.quondam.store.KeyStore;
+import io.quondam.store.KeyStoreException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/** Builds the key-api Javalin app: routes, bearer auth, one problem+json error mapper, request metrics. */
+public final class KeyApi {
+    private static final String TENANT = "quondam.tenant";
+
+    private KeyApi() {
+    }
+
+    public static Javalin create(KeyApiConfig config, KeyStore store, MeterRegistry registry) {
+        var service = new KeyService(store, config, registry, Clock.systemUTC());
+        return Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.http.maxRequestSize = config.bodyLimitBytes();
+            javalin.http.prefer405over404 = true;
+            javalin.requestLogger.http((ctx, millis) -> Timer.builder("quondam.http.requests")
+                    .tag("route", ProblemMapper.routeOf(ctx)).tag("status", Integer.toString(ctx.statusCode()))
+                    .register(registry).record(Duration.ofNanos((long) (millis * 1_000_000))));
+
+            var routes = javalin.routes;
+            routes.exception(Exception.class, ProblemMapper::handle);
+            for (int status : new int[] {400, 404, 405, 413}) {
+                routes.error(status, ProblemMapper::handleStatus);
+            }
+            routes.beforeMatched("/v1/*", ctx -> ctx.attribute(TENANT, authenticate(ctx, config.tokens())));
+
+            routes.put("/v1/keys/{key}", ctx -> {
+                var answer = service.claim(tenant(ctx), key(ctx), JsonBodies.object(ctx, true));
+                if (answer.status() == 201) {
+                    ctx.header("Location", "/v1/keys/" + URLEncoder.encode(key(ctx), StandardCharsets.UTF_8)
+                            .replace("+", "%20"));
+                }
+                respond(ctx, answer);
+            });
+            routes.put("/v1/keys/{key}/result",
+                    ctx -> respond(ctx, service.complete(tenant(ctx), key(ctx), JsonBodies.object(ctx, false))));
+            routes.get("/v1/keys/{key}", ctx -> respond(ctx, service.status(tenant(ctx), key(ctx))));
+            routes.delete("/v1/keys/{key}", ctx -> respond(ctx, service.release(tenant(ctx), key(ctx))));
+
+            routes.put("/keys", ctx -> respond(ctx, service.legacyRegister(JsonBodies.object(ctx, false))));
+            routes.delete("/keys", ctx -> respond(ctx, service.legacyConsume(JsonBodies.object(ctx, false))));
+
+            String openApi = OpenApiDocument.load();
+            routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            routes.get("/health/live", ctx -> JsonBodies.answer(ctx, 200, Map.of("status", "UP")));
+            routes.get("/health/ready", readiness(store));
+            if (registry instanceof PrometheusMeterRegistry prometheus) {
+                routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(prometheus.scrape()));
+            }
+        });
+    }
+
+    /** Ready when the store answers a read on the Redis master (after the store's bounded retries). */
+    private static Handler readiness(KeyStore store) {
+        return ctx -> {
+            try {
+                store.status("quondam-health", "ready");
+                JsonBodies.answer(ctx, 200, Map.of("status", "UP"));
+            } catch (KeyStoreException e) {
+                ctx.header("Retry-After", ProblemMapper.RETRY_AFTER_SECONDS);
+                ProblemMapper.write(ctx, 503, "Service Unavailable", "the key store does not answer");
+            }
+        };
+    }
+
+    private static String authenticate(Context ctx, TenantTokens tokens) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiProblem.unauthorized("an Authorization: Bearer <token> header is required");
+        }
+        return tokens.tenantOf(header.substring(7).trim())
+                .orElseThrow(() -> ApiProblem.unauthorized("the token is not known"));
+    }
+
+    private static String tenant(Context ctx) {
+        return ctx.attribute(TENANT);
+    }
+
+    private static String key(Context ctx) {
+        return IdempotencyKeys.validate(ctx.pathParam("key"));
+    }
+
+    private static void respond(Context ctx, KeyService.Answer answer) {
+        if (answer.body() == null) {
+            ctx.status(answer.status());
+        } else {
+            JsonBodies.answer(ctx, answer.status(), answer.body());
+        }
+    }
+}

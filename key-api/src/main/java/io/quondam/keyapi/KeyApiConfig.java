@@ -1,0 +1,47 @@
+package io.quondam.keyapi;
+
+import io.quondam.config.Settings;
+import io.quondam.store.RedisSettings;
+import io.quondam.store.RedisSettingsReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The key-api's settings, read once from {@code QUONDAM_*} environment variables and validated at start. */
+public record KeyApiConfig(String host, int port, TenantTokens tokens, Duration defaultTtl, Duration maxTtl, int bodyLimitBytes,
+                           int storeSessions, RedisSettings redis) {
+    public KeyApiConfig {
+        Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(defaultTtl, "defaultTtl");
+        Objects.requireNonNull(maxTtl, "maxTtl");
+        Objects.requireNonNull(redis, "redis");
+    }
+
+    public static KeyApiConfig read(Settings settings) {
+        String host = settings.nonEmpty("QUONDAM_HTTP_HOST", "0.0.0.0");
+        int port = settings.integer("QUONDAM_HTTP_PORT", 8080, 0, 65535);
+        var problems = new ArrayList<String>();
+        var tokens = TenantTokens.parse(settings.string("QUONDAM_TOKENS", ""), problems);
+        problems.forEach(settings::problem);
+        if (tokens.isEmpty() && problems.isEmpty()) {
+            settings.problem("QUONDAM_TOKENS is missing: tenant=token[,tenant=sha256:<hex>...]");
+        }
+        var defaultTtl = settings.duration("QUONDAM_KEY_TTL", "24h", Duration.ofSeconds(1), Duration.ofDays(365));
+        var maxTtl = settings.duration("QUONDAM_MAX_KEY_TTL", "7d", Duration.ofSeconds(1), Duration.ofDays(365));
+        if (defaultTtl.compareTo(maxTtl) > 0) {
+            settings.problem("QUONDAM_KEY_TTL must not be longer than QUONDAM_MAX_KEY_TTL");
+        }
+        int bodyLimit = settings.integer("QUONDAM_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024);
+        int sessions = settings.integer("QUONDAM_REDIS_SESSIONS", 8, 1, 256);
+        var redis = RedisSettingsReader.read(settings);
+        settings.validate();
+        return new KeyApiConfig(host, port, tokens, defaultTtl, maxTtl, bodyLimit, sessions, redis);
+    }
+
+    /** Settings for tests and embedding: no Redis is used by the app itself, only by {@link Main}. */
+    public static KeyApiConfig forTests(TenantTokens tokens) {
+        return new KeyApiConfig("127.0.0.1", 0, tokens, Duration.ofHours(24), Duration.ofDays(7), 64 * 1024, 1,
+                RedisSettings.sentinel(List.of("127.0.0.1:26379"), "quondam", "", ""));
+    }
+}

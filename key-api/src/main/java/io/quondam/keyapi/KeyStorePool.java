@@ -1,0 +1,92 @@
+package io.quondam.keyapi;
+
+import io.quondam.store.ClaimRequest;
+import io.quondam.store.ClaimResult;
+import io.quondam.store.CompleteResult;
+import io.quondam.store.KeyClaim;
+import io.quondam.store.KeyStatus;
+import io.quondam.store.KeyStore;
+import io.quondam.store.KeyStoreUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * A fixed set of key-store sessions shared by the HTTP threads. A {@link io.quondam.store.RedisKeyStore} is one
+ * connection whose calls are serialised, so one session would queue every request behind the slowest; each call
+ * here borrows a free session for one round trip instead. A request that finds no free session within
+ * {@code borrowTimeout} is answered as "unavailable" (503) rather than queuing without bound.
+ */
+public final class KeyStorePool implements KeyStore {
+    private final BlockingQueue<KeyStore> idle;
+    private final List<KeyStore> all;
+    private final Duration borrowTimeout;
+
+    public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration borrowTimeout) {
+        this.idle = new ArrayBlockingQueue<>(size);
+        this.all = Stream.generate(newSession).limit(size).toList();
+        this.idle.addAll(all);
+        this.borrowTimeout = borrowTimeout;
+    }
+
+    private <T> T withSession(Function<KeyStore, T> call) {
+        KeyStore session;
+        try {
+            session = idle.poll(borrowTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeyStoreUnavailableException("interrupted while waiting for a key-store session", e);
+        }
+        if (session == null) {
+            throw new KeyStoreUnavailableException("no key-store session free within " + borrowTimeout, null);
+        }
+        try {
+            return call.apply(session);
+        } finally {
+            idle.add(session);
+        }
+    }
+
+    @Override
+    public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
+        return withSession(s -> s.claimAll(requests));
+    }
+
+    @Override
+    public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
+        return withSession(s -> s.claimKey(namespace, key, owner, ttl, fingerprint));
+    }
+
+    @Override
+    public CompleteResult complete(String namespace, String key, String owner, String response,
+                                   Optional<String> fingerprint) {
+        return withSession(s -> s.complete(namespace, key, owner, response, fingerprint));
+    }
+
+    @Override
+    public Optional<KeyStatus> status(String namespace, String key) {
+        return withSession(s -> s.status(namespace, key));
+    }
+
+    @Override
+    public boolean release(String namespace, String key) {
+        return withSession(s -> s.release(namespace, key));
+    }
+
+    /** Not offered: WAIT covers one connection's writes, and a pooled call does not know which session it used. */
+    @Override
+    public void awaitReplication(int minReplicas, Duration timeout) {
+        throw new UnsupportedOperationException("awaitReplication is per session; the pool does not offer it");
+    }
+
+    @Override
+    public void close() {
+        all.forEach(KeyStore::close);
+    }
+}

@@ -1,0 +1,83 @@
+package io.quondam.keyapi;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.quondam.store.KeyStoreUnavailableException;
+import java.util.LinkedHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where every error becomes {@code application/problem+json}: type, title, status and detail. */
+final class ProblemMapper {
+    private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
+    static final String RETRY_AFTER_SECONDS = "2";
+
+    private ProblemMapper() {
+    }
+
+    static void handle(Exception exception, Context ctx) {
+        if (exception instanceof ApiProblem problem) {
+            problem.headers().forEach(ctx::header);
+            write(ctx, problem.status(), problem.title(), problem.detail());
+        } else if (exception instanceof KeyStoreUnavailableException) {
+            // Redis is down or failing over after the store's bounded retries: the client may simply try again.
+            log.warn("key store unavailable on {} {}", ctx.method(), routeOf(ctx));
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+            write(ctx, 503, "Service Unavailable", "the key store is unavailable; try again later");
+        } else if (exception instanceof HttpResponseException http) {
+            // Javalin's own answers: 404/405 for unknown routes, 413 for a body over the limit.
+            write(ctx, http.getStatus(), titleOf(http.getStatus()), detailOf(http.getStatus()));
+        } else {
+            log.error("unexpected failure on {} {}", ctx.method(), routeOf(ctx), exception);
+            write(ctx, 500, "Internal Server Error", "an unexpected error occurred");
+        }
+    }
+
+    /** For statuses Javalin sets without an exception (no route matched). */
+    static void handleStatus(Context ctx) {
+        String type = ctx.res().getContentType();
+        if (type != null && type.startsWith("application/problem+json")) {
+            return;
+        }
+        int status = ctx.statusCode();
+        write(ctx, status, titleOf(status), detailOf(status));
+    }
+
+    static void write(Context ctx, int status, String title, String detail) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("type", "about:blank");
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        ctx.status(status).contentType("application/problem+json").result(JsonBodies.write(body));
+    }
+
+    static String routeOf(Context ctx) {
+        try {
+            return ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    private static String titleOf(int status) {
+        return switch (status) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 413 -> "Content Too Large";
+            case 415 -> "Unsupported Media Type";
+            default -> "Error";
+        };
+    }
+
+    private static String detailOf(int status) {
+        return switch (status) {
+            case 404 -> "no such resource";
+            case 405 -> "this method is not allowed here";
+            case 413 -> "the request body is too large";
+            case 400 -> "the request is malformed";
+            default -> "the request failed";
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package io.quondam.keyapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quondam.config.ConfigException;
+import io.quondam.config.Settings;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KeyApiConfigTest {
+
+    @Test
+    void shouldReadDefaults() {
+        var config = KeyApiConfig.read(Settings.of(Map.of("QUONDAM_TOKENS", "acme=t1", "QUONDAM_REDIS_PASSWORD", "pw")));
+
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.defaultTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.maxTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.bodyLimitBytes()).isEqualTo(65536);
+        assertThat(config.storeSessions()).isEqualTo(8);
+        assertThat(config.tokens().tenantOf("t1")).contains("acme");
+    }
+
+    @Test
+    void shouldNameEveryProblemAtOnce() {
+        var settings = Settings.of(Map.of("QUONDAM_HTTP_PORT", "x", "QUONDAM_KEY_TTL", "30d",
+                "QUONDAM_MAX_KEY_TTL", "1d"));
+
+        assertThatThrownBy(() -> KeyApiConfig.read(settings)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).hasSize(4).anySatisfy(p -> assertThat(p).contains("QUONDAM_TOKENS"))
+                        .anySatisfy(p -> assertThat(p).contains("QUONDAM_HTTP_PORT"))
+                        .anySatisfy(p -> assertThat(p).contains("QUONDAM_MAX_KEY_TTL"))
+                        .anySatisfy(p -> assertThat(p).contains("QUONDAM_REDIS_PASSWORD")));
+    }
+}

@@ -1,0 +1,155 @@
+package io.quondam.keyapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.quondam.stack.Await;
+import io.quondam.stack.LocalStack;
+import io.quondam.stack.StackOptions;
+import io.quondam.store.RedisKeyStore;
+import io.quondam.store.RedisSettings;
+import io.quondam.store.RetryPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The key API on a real Redis master with replicas and Sentinels, through a pool of Redis sessions. */
+class KeyApiIT {
+    private static final String TOKEN = "it-token";
+    private static LocalStack stack;
+    private static KeyStorePool store;
+    private static Javalin app;
+    private static ApiClient client;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path dir = Path.of("target", "it-stack");
+        Files.createDirectories(dir);
+        stack = LocalStack.start(StackOptions.ephemeral(dir).withTopics(Map.of()));
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        var settings = RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
+                stack.sentinelPassword());
+        var sessions = new AtomicInteger();
+        store = new KeyStorePool(8, () -> new RedisKeyStore(settings, registry, "key-api-it-" + sessions.incrementAndGet()),
+                Duration.ofSeconds(10));
+        app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), store, registry)
+                .start("127.0.0.1", 0);
+        client = new ApiClient(app.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.stop();
+        }
+        if (store != null) {
+            store.close();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldLetExactlyOneOfFiftyConcurrentClaimsWin() throws Exception {
+        String path = "/v1/keys/contended-" + UUID.randomUUID();
+        int clients = 50;
+        var ready = new CountDownLatch(clients);
+        var go = new CountDownLatch(1);
+        var pool = Executors.newFixedThreadPool(clients);
+        try {
+            var futures = new ArrayList<Future<Integer>>();
+            for (int i = 0; i < clients; i++) {
+                String body = "{\"owner\":\"req-" + i + "\"}";
+                Callable<Integer> claim = () -> {
+                    ready.countDown();
+                    go.await();
+                    return client.json("PUT", path, TOKEN, body).statusCode();
+                };
+                futures.add(pool.submit(claim));
+            }
+            ready.await();
+            go.countDown();
+            var statuses = new ArrayList<Integer>();
+            for (var future : futures) {
+                statuses.add(future.get());
+            }
+
+            assertThat(statuses).filteredOn(s -> s == 201).hasSize(1);
+            assertThat(statuses).filteredOn(s -> s == 409).hasSize(clients - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void shouldCompleteAndReplayStoredResponseThroughRedis() throws Exception {
+        String path = "/v1/keys/order-" + UUID.randomUUID();
+        assertThat(client.json("PUT", path, TOKEN, "{\"owner\":\"req-1\",\"fingerprint\":\"fp\"}").statusCode())
+                .isEqualTo(201);
+        assertThat(client.json("PUT", path + "/result", TOKEN, "{\"owner\":\"req-1\",\"response\":{\"ok\":true}}")
+                .statusCode()).isEqualTo(200);
+
+        var replay = client.json("PUT", path, TOKEN, "{\"owner\":\"req-2\",\"fingerprint\":\"fp\"}");
+
+        assertThat(replay.statusCode()).isEqualTo(200);
+        var body = new ObjectMapper().readTree(replay.body());
+        assertThat(body.get("status").asText()).isEqualTo("COMPLETED");
+        assertThat(body.get("response").get("ok").asBoolean()).isTrue();
+        assertThat(client.json("PUT", path, TOKEN, "{\"fingerprint\":\"other\"}").statusCode()).isEqualTo(422);
+        assertThat(client.json("DELETE", path, TOKEN, null).statusCode()).isEqualTo(204);
+        assertThat(client.json("GET", path, TOKEN, null).statusCode()).isEqualTo(404);
+        assertThat(client.json("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhileRedisIsUnreachableAndClaimAgainAfterwards() {
+        // A store with a short retry budget, so that an outage surfaces within a client's patience.
+        var settings = RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
+                        stack.sentinelPassword())
+                .withRetry(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)))
+                .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200));
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (var impatient = new KeyStorePool(2, () -> new RedisKeyStore(settings, registry, "key-api-it-outage"),
+                Duration.ofSeconds(5))) {
+            var outageApp = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), impatient, registry)
+                    .start("127.0.0.1", 0);
+            try {
+                var outageClient = new ApiClient(outageApp.port());
+                assertThat(outageClient.json("PUT", "/v1/keys/warm-" + UUID.randomUUID(), TOKEN, "{}").statusCode())
+                        .isEqualTo(201);
+                stack.pauseRedis();
+                try {
+                    var down = outageClient.json("PUT", "/v1/keys/down-" + UUID.randomUUID(), TOKEN, "{}");
+
+                    assertThat(down.statusCode()).isEqualTo(503);
+                    assertThat(down.headers().firstValue("Retry-After")).isPresent();
+                    assertThat(down.headers().firstValue("Content-Type")).hasValueSatisfying(
+                            type -> assertThat(type).startsWith("application/problem+json"));
+                    assertThat(outageClient.json("GET", "/health/ready", null, null).statusCode()).isEqualTo(503);
+                } finally {
+                    stack.resumeRedis();
+                }
+                Await.until(Duration.ofSeconds(20), () -> outageClient.json("PUT", "/v1/keys/after-" + UUID.randomUUID(),
+                        TOKEN, "{}").statusCode() == 201, "claims to succeed again after Redis resumed");
+            } finally {
+                outageApp.stop();
+            }
+        }
+    }
+}
