@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /** The key-api's settings, read once from {@code QUONDAM_*} environment variables and validated at start. */
 public record KeyApiConfig(String host, int port, TenantTokens tokens, Duration defaultTtl, Duration maxTtl, int bodyLimitBytes,
-                           int storeSessions, RedisSettings redis) {
+                           int storeSessions, RedisSettings redis, int minReplicas, Duration waitTimeout) {
     public KeyApiConfig {
         Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(defaultTtl, "defaultTtl");
@@ -35,13 +35,20 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, Duration 
         int bodyLimit = settings.integer("QUONDAM_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024);
         int sessions = settings.integer("QUONDAM_REDIS_SESSIONS", 8, 1, 256);
         var redis = RedisSettingsReader.read(settings);
+        int minReplicas = settings.integer("QUONDAM_MIN_REPLICAS", 1, 0, 16);
+        var waitTimeout = settings.duration("QUONDAM_WAIT_TIMEOUT", "1s", Duration.ofMillis(1), Duration.ofMinutes(1));
+        if (minReplicas > 0 && waitTimeout.compareTo(redis.socketTimeout()) >= 0) {
+            settings.problem("QUONDAM_WAIT_TIMEOUT (" + waitTimeout + ") must be shorter than QUONDAM_REDIS_SOCKET_TIMEOUT ("
+                    + redis.socketTimeout() + ")");
+        }
         settings.validate();
-        return new KeyApiConfig(host, port, tokens, defaultTtl, maxTtl, bodyLimit, sessions, redis);
+        return new KeyApiConfig(host, port, tokens, defaultTtl, maxTtl, bodyLimit, sessions, redis, minReplicas,
+                waitTimeout);
     }
 
     /** Settings for tests and embedding: no Redis is used by the app itself, only by {@link Main}. */
     public static KeyApiConfig forTests(TenantTokens tokens) {
         return new KeyApiConfig("127.0.0.1", 0, tokens, Duration.ofHours(24), Duration.ofDays(7), 64 * 1024, 1,
-                RedisSettings.sentinel(List.of("127.0.0.1:26379"), "quondam", "", ""));
+                RedisSettings.sentinel(List.of("127.0.0.1:26379"), "quondam", "", ""), 0, Duration.ofSeconds(1));
     }
 }

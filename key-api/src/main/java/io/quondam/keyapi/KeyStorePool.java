@@ -7,6 +7,7 @@ import io.quondam.store.KeyClaim;
 import io.quondam.store.KeyStatus;
 import io.quondam.store.KeyStore;
 import io.quondam.store.KeyStoreUnavailableException;
+import io.quondam.store.ReplicationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,12 +28,40 @@ public final class KeyStorePool implements KeyStore {
     private final BlockingQueue<KeyStore> idle;
     private final List<KeyStore> all;
     private final Duration borrowTimeout;
+    private final int minReplicas;
+    private final Duration waitTimeout;
 
+    /** A pool that answers writes without waiting for replicas (tests, or a Redis without replicas). */
     public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration borrowTimeout) {
+        this(size, newSession, borrowTimeout, 0, Duration.ZERO);
+    }
+
+    /**
+     * A pool whose claims and completions return only once {@code minReplicas} replicas hold them (WAIT on the same
+     * session that wrote them), so that a Sentinel failover cannot lose a key the API has already acknowledged.
+     */
+    public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration borrowTimeout, int minReplicas,
+                        Duration waitTimeout) {
         this.idle = new ArrayBlockingQueue<>(size);
         this.all = Stream.generate(newSession).limit(size).toList();
         this.idle.addAll(all);
         this.borrowTimeout = borrowTimeout;
+        this.minReplicas = minReplicas;
+        this.waitTimeout = waitTimeout;
+    }
+
+    /** The write, then WAIT in the same session; a write that replicas did not confirm is reported unavailable. */
+    private <T> T durably(Function<KeyStore, T> write) {
+        return withSession(session -> {
+            T result = write.apply(session);
+            try {
+                session.awaitReplication(minReplicas, waitTimeout);
+            } catch (ReplicationException e) {
+                throw new KeyStoreUnavailableException("the write is not confirmed by " + minReplicas
+                        + " replica(s) yet; retry with the same owner: " + e.getMessage(), e);
+            }
+            return result;
+        });
     }
 
     private <T> T withSession(Function<KeyStore, T> call) {
@@ -60,13 +89,13 @@ public final class KeyStorePool implements KeyStore {
 
     @Override
     public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
-        return withSession(s -> s.claimKey(namespace, key, owner, ttl, fingerprint));
+        return durably(s -> s.claimKey(namespace, key, owner, ttl, fingerprint));
     }
 
     @Override
     public CompleteResult complete(String namespace, String key, String owner, String response,
                                    Optional<String> fingerprint) {
-        return withSession(s -> s.complete(namespace, key, owner, response, fingerprint));
+        return durably(s -> s.complete(namespace, key, owner, response, fingerprint));
     }
 
     @Override

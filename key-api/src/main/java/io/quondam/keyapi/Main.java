@@ -31,7 +31,8 @@ public final class Main {
         var sessionNumber = new AtomicInteger();
         // A request waits at most a socket timeout for a free session before it is answered 503.
         var store = new KeyStorePool(config.storeSessions(), () -> new RedisKeyStore(config.redis(), registry,
-                "quondam-key-api-" + sessionNumber.incrementAndGet()), config.redis().socketTimeout());
+                "quondam-key-api-" + sessionNumber.incrementAndGet()), config.redis().socketTimeout(),
+                config.minReplicas(), config.waitTimeout());
         var app = KeyApi.create(config, store, registry);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

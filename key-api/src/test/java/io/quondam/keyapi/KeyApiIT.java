@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The key API on a real Redis master with replicas and Sentinels, through a pool of Redis sessions. */
@@ -46,10 +47,15 @@ class KeyApiIT {
                 stack.sentinelPassword());
         var sessions = new AtomicInteger();
         store = new KeyStorePool(8, () -> new RedisKeyStore(settings, registry, "key-api-it-" + sessions.incrementAndGet()),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), 1, Duration.ofSeconds(1));
         app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), store, registry)
                 .start("127.0.0.1", 0);
         client = new ApiClient(app.port());
+    }
+
+    @BeforeEach
+    void awaitCalmRedis() {
+        stack.awaitSettled(Duration.ofSeconds(60)); // an earlier test may have paused Redis
     }
 
     @AfterAll
@@ -115,6 +121,25 @@ class KeyApiIT {
         assertThat(client.json("DELETE", path, TOKEN, null).statusCode()).isEqualTo(204);
         assertThat(client.json("GET", path, TOKEN, null).statusCode()).isEqualTo(404);
         assertThat(client.json("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldNotAcknowledgeClaimUntilAReplicaHasIt() {
+        String path = "/v1/keys/durable-" + UUID.randomUUID();
+        var replicas = stack.pauseReplicas();
+        try {
+            // The master takes the claim (min-replicas-max-lag has not passed), but no replica confirms it.
+            var unconfirmed = client.json("PUT", path, TOKEN, "{\"owner\":\"req-1\"}");
+
+            assertThat(unconfirmed.statusCode()).isEqualTo(503);
+            assertThat(unconfirmed.headers().firstValue("Retry-After")).isPresent();
+        } finally {
+            stack.resume(replicas);
+        }
+        // The client retries with its owner and now gets the key, confirmed.
+        Await.until(Duration.ofSeconds(20), () -> client.json("PUT", path, TOKEN, "{\"owner\":\"req-1\"}")
+                .statusCode() == 200, "the retried claim to be confirmed by a replica");
+        assertThat(client.json("PUT", path, TOKEN, "{\"owner\":\"req-2\"}").statusCode()).isEqualTo(409);
     }
 
     @Test

@@ -107,8 +107,8 @@ public final class RedisKeyStore implements KeyStore {
             var reply = ApiScripts.parseClaim(jedis.evalsha(ApiScripts.CLAIM_KEY_SHA1,
                     List.of(RedisKeys.of(request.namespace(), request.key())),
                     List.of(owner, Long.toString(ttl.toMillis()), fingerprint.orElse(""))));
-            if (!(reply instanceof KeyClaim.Claimed)) {
-                unconfirmedWrites--;
+            if (!(reply instanceof KeyClaim.Claimed) && !(reply instanceof KeyClaim.AlreadyOwned)) {
+                unconfirmedWrites--; // only a new claim and a retried one (owner rewritten) write
             }
             return reply;
         });

@@ -19,6 +19,8 @@ if h[2] == 'C' then
   return {4, h[1], pttl, h[3] or '', h[4] or ''}
 end
 if h[1] == ARGV[1] then
+  -- Write the owner again so that WAIT on this connection covers a claim first made through another connection.
+  redis.call('HSET', KEYS[1], 'o', h[1])
   return {2, h[1], pttl, '', ''}
 end
 return {3, h[1], pttl, '', ''}
