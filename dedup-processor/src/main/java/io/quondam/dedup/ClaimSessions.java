@@ -21,21 +21,22 @@ public final class ClaimSessions implements AutoCloseable {
 
     /** The calling thread's session, opened on first use. */
     public KeyStore forCurrentThread() {
-        sessions.keySet().removeIf(thread -> !thread.isAlive() && closeSessionOf(thread));
+        closeSessionsOfDeadThreads();
         return sessions.computeIfAbsent(Thread.currentThread(), thread -> opener.get());
+    }
+
+    /** A replaced stream thread never comes back; without this its Redis connection would stay open. */
+    private void closeSessionsOfDeadThreads() {
+        for (var entry : sessions.entrySet()) {
+            if (!entry.getKey().isAlive() && sessions.remove(entry.getKey(), entry.getValue())) {
+                entry.getValue().close();
+            }
+        }
     }
 
     /** The calling thread's session if it made any claim. */
     public Optional<KeyStore> ofCurrentThread() {
         return Optional.ofNullable(sessions.get(Thread.currentThread()));
-    }
-
-    private boolean closeSessionOf(Thread thread) {
-        var session = sessions.get(thread);
-        if (session != null) {
-            session.close();
-        }
-        return true;
     }
 
     @Override
