@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the key-api Javalin app: routes, bearer auth, one problem+json error mapper, request metrics. */
 public final class KeyApi {
@@ -27,8 +28,10 @@ public final class KeyApi {
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.bodyLimitBytes();
             javalin.http.prefer405over404 = true;
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemHandler()));
             javalin.requestLogger.http((ctx, millis) -> Timer.builder("quondam.http.requests")
                     .tag("route", ProblemMapper.routeOf(ctx)).tag("status", Integer.toString(ctx.statusCode()))
+                    .publishPercentiles(0.5, 0.95, 0.99)
                     .register(registry).record(Duration.ofNanos((long) (millis * 1_000_000))));
 
             var routes = javalin.routes;
@@ -37,6 +40,10 @@ public final class KeyApi {
                 routes.error(status, ProblemMapper::handleStatus);
             }
             routes.beforeMatched("/v1/*", ctx -> ctx.attribute(TENANT, authenticate(ctx, config.tokens())));
+            boolean legacyAuth = config.legacyAuth() == KeyApiConfig.LegacyAuth.BEARER;
+            if (legacyAuth) {
+                routes.beforeMatched("/keys", ctx -> ctx.attribute(TENANT, authenticate(ctx, config.tokens())));
+            }
 
             routes.put("/v1/keys/{key}", ctx -> {
                 var answer = service.claim(tenant(ctx), key(ctx), JsonBodies.object(ctx, true));
@@ -51,8 +58,9 @@ public final class KeyApi {
             routes.get("/v1/keys/{key}", ctx -> respond(ctx, service.status(tenant(ctx), key(ctx))));
             routes.delete("/v1/keys/{key}", ctx -> respond(ctx, service.release(tenant(ctx), key(ctx))));
 
-            routes.put("/keys", ctx -> respond(ctx, service.legacyRegister(JsonBodies.object(ctx, false))));
-            routes.delete("/keys", ctx -> respond(ctx, service.legacyConsume(JsonBodies.object(ctx, false))));
+            routes.put("/keys", ctx -> respond(ctx, service.legacyRegister(legacyTenant(ctx), JsonBodies.object(ctx, false))));
+            routes.delete("/keys",
+                    ctx -> respond(ctx, service.legacyConsume(legacyTenant(ctx), JsonBodies.object(ctx, false))));
 
             String openApi = OpenApiDocument.load();
             routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
@@ -89,6 +97,11 @@ public final class KeyApi {
 
     private static String tenant(Context ctx) {
         return ctx.attribute(TENANT);
+    }
+
+    /** The tenant of a legacy request when legacy auth is on; none otherwise. */
+    private static Optional<String> legacyTenant(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(TENANT));
     }
 
     private static String key(Context ctx) {
