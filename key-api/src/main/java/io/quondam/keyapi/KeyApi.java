@@ -2,12 +2,10 @@ package io.quondam.keyapi;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quondam.store.KeyStore;
-import io.quondam.store.KeyStoreException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,13 +16,17 @@ import java.util.Optional;
 /** Builds the key-api Javalin app: routes, bearer auth, one problem+json error mapper, request metrics. */
 public final class KeyApi {
     private static final String TENANT = "quondam.tenant";
+    private static final Duration READINESS_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration READINESS_STALE_AFTER = Duration.ofSeconds(3);
 
     private KeyApi() {
     }
 
     public static Javalin create(KeyApiConfig config, KeyStore store, MeterRegistry registry) {
         var service = new KeyService(store, config, registry, Clock.systemUTC());
+        var readiness = new StoreReadiness(store, READINESS_INTERVAL, READINESS_STALE_AFTER);
         return Javalin.create(javalin -> {
+            javalin.events.serverStopping(readiness::close);
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.bodyLimitBytes();
             javalin.http.prefer405over404 = true;
@@ -65,25 +67,19 @@ public final class KeyApi {
             String openApi = OpenApiDocument.load();
             routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             routes.get("/health/live", ctx -> JsonBodies.answer(ctx, 200, Map.of("status", "UP")));
-            routes.get("/health/ready", readiness(store));
+            routes.get("/health/ready", ctx -> {
+                if (readiness.ready()) {
+                    JsonBodies.answer(ctx, 200, Map.of("status", "UP"));
+                } else {
+                    ctx.header("Retry-After", ProblemMapper.RETRY_AFTER_SECONDS);
+                    ProblemMapper.write(ctx, 503, "Service Unavailable", "the key store has not answered lately");
+                }
+            });
             if (registry instanceof PrometheusMeterRegistry prometheus) {
                 routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(prometheus.scrape()));
             }
         });
-    }
-
-    /** Ready when the store answers a read on the Redis master (after the store's bounded retries). */
-    private static Handler readiness(KeyStore store) {
-        return ctx -> {
-            try {
-                store.status("quondam-health", "ready");
-                JsonBodies.answer(ctx, 200, Map.of("status", "UP"));
-            } catch (KeyStoreException e) {
-                ctx.header("Retry-After", ProblemMapper.RETRY_AFTER_SECONDS);
-                ProblemMapper.write(ctx, 503, "Service Unavailable", "the key store does not answer");
-            }
-        };
     }
 
     private static String authenticate(Context ctx, TenantTokens tokens) {

@@ -166,7 +166,8 @@ class KeyApiIT {
                     assertThat(down.headers().firstValue("Retry-After")).isPresent();
                     assertThat(down.headers().firstValue("Content-Type")).hasValueSatisfying(
                             type -> assertThat(type).startsWith("application/problem+json"));
-                    assertThat(outageClient.json("GET", "/health/ready", null, null).statusCode()).isEqualTo(503);
+                    Await.until(Duration.ofSeconds(10), () -> outageClient.json("GET", "/health/ready", null, null)
+                            .statusCode() == 503, "readiness to report the outage");
                 } finally {
                     stack.resumeRedis();
                 }
