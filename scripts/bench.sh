@@ -5,7 +5,7 @@
 # load/target/bench/results.json and results.html (a bar chart). Stops everything it started.
 #
 # Settings (environment): BENCH_RECORDS (1000000), BENCH_STREAM_THREADS (2), BENCH_API_CONCURRENCY (16),
-# BENCH_API_DURATION (20s), BENCH_VARIANTS (all: passThrough,windowStore,perCommit,perRecord,none),
+# BENCH_API_DURATION (20s), BENCH_VARIANTS (all, in this order: passThrough,windowStore,perCommit,perRecord,none),
 # BENCH_OUTPUT (load/target/bench). Needs only Java 17 and Maven; 1,000,000 records take 15-30 minutes on 2 cores.
 set -euo pipefail
 

@@ -27,8 +27,10 @@ public final class BenchCli {
         var apiDuration = settings.duration("BENCH_API_DURATION", "20s", Duration.ofSeconds(1), Duration.ofHours(1));
         String variantNames = settings.string("BENCH_VARIANTS", "");
         Path output = Path.of(settings.nonEmpty("BENCH_OUTPUT", "load/target/bench")).toAbsolutePath();
-        List<ProcessorBench.Variant> variants = Arrays.stream(ProcessorBench.Variant.values())
-                .filter(v -> variantNames.isBlank() || List.of(variantNames.split(",")).contains(v.label)).toList();
+        // In the order given, so that a rerun can check that a variant's rate does not depend on its place.
+        List<ProcessorBench.Variant> variants = variantNames.isBlank() ? List.of(ProcessorBench.Variant.values())
+                : Arrays.stream(variantNames.split(",")).map(String::trim).flatMap(name -> Arrays.stream(
+                        ProcessorBench.Variant.values()).filter(v -> v.label.equals(name))).toList();
         if (variants.isEmpty()) {
             settings.problem("BENCH_VARIANTS=" + variantNames + " names none of passThrough, windowStore, perCommit, "
                     + "perRecord, none");
