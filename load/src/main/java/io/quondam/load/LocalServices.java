@@ -39,7 +39,9 @@ final class LocalServices implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final Thread shutdownHook = new Thread(this::stopSupervising, "load-services-shutdown");
     private volatile ChildProcess processor;
+    private volatile boolean closing;
 
     LocalServices(LocalStack stack, String keyApiToken, PrintStream out) {
         this.stack = stack;
@@ -63,6 +65,8 @@ final class LocalServices implements AutoCloseable {
             keyApi.requireAlive();
             return answers200(http, keyApiUrl() + "/health/ready");
         }, "the key-api to be ready at " + keyApiUrl());
+        // On Ctrl-C the stack's own hook kills the services; this one keeps the supervisor from starting new ones.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
         supervisor.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
     }
 
@@ -88,6 +92,9 @@ final class LocalServices implements AutoCloseable {
     }
 
     private void supervise() {
+        if (closing) {
+            return;
+        }
         try {
             if (!processor.isAlive()) {
                 out.println("  ! the dedup-processor is gone; starting a new one");
@@ -146,6 +153,25 @@ final class LocalServices implements AutoCloseable {
     /** Stops supervising; the stack kills the services with everything else. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs by itself
+        }
+        stopSupervising();
+    }
+
+    private void stopSupervising() {
+        closing = true;
         supervisor.shutdownNow();
+        try {
+            supervisor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        var last = processor;
+        if (last != null) {
+            last.kill9(); // one the supervisor started while the stack was already being stopped
+        }
     }
 }

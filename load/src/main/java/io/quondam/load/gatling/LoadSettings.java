@@ -57,7 +57,7 @@ public record LoadSettings(String bootstrap, String topic, int rate, Duration du
                 settings.nonEmpty("key-api-url", "http://127.0.0.1:8080"),
                 settings.nonEmpty("key-api-token", "load-secret"),
                 settings.integer("key-api-rate", 20, 1, 10_000),
-                settings.integer("p99-bound-ms", 1500, 1, 600_000),
+                settings.integer("p99-bound-ms", 3000, 1, 600_000),
                 maxFailedPerMillion / 10_000.0);
         settings.validate();
         return loaded;
