@@ -46,19 +46,25 @@ public final class PaymentSender implements AutoCloseable {
     /** Sends one record; the stage completes when the broker acknowledged it (or the send failed). */
     public CompletableFuture<RecordMetadata> send(DuplicatePlanner.Send send, boolean resend) {
         var done = new CompletableFuture<RecordMetadata>();
-        producer.send(new ProducerRecord<>(topic, send.recordKey(), send.value()), (metadata, error) -> {
-            if (error != null) {
-                failed.incrementAndGet();
-                done.completeExceptionally(error);
-                return;
-            }
-            acknowledgedPayments.add(send.paymentId());
-            acknowledged.incrementAndGet();
-            if (resend) {
-                acknowledgedResends.incrementAndGet();
-            }
-            done.complete(metadata);
-        });
+        try {
+            producer.send(new ProducerRecord<>(topic, send.recordKey(), send.value()), (metadata, error) -> {
+                if (error != null) {
+                    failed.incrementAndGet();
+                    done.completeExceptionally(error);
+                    return;
+                }
+                acknowledgedPayments.add(send.paymentId());
+                acknowledged.incrementAndGet();
+                if (resend) {
+                    acknowledgedResends.incrementAndGet();
+                }
+                done.complete(metadata);
+            });
+        } catch (RuntimeException e) {
+            // no buffer space or metadata within max.block.ms: the record was never handed to the producer
+            failed.incrementAndGet();
+            done.completeExceptionally(e);
+        }
         return done;
     }
 
