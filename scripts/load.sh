@@ -83,7 +83,8 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 if [[ -f "$stack_dir/ready" && "$chaos_every" -gt 0 ]]; then
-  chaos_flags=(local --stack-dir "$stack_dir" --every "$chaos_every" --duration $((2 * duration)))
+  # Both simulations, one after the other, plus their start-up.
+  chaos_flags=(local --stack-dir "$stack_dir" --every "$chaos_every" --duration $((2 * duration + 20)))
   [[ "$processor_kills" == true ]] && chaos_flags+=(--kill-processor)
   scripts/chaos.sh "${chaos_flags[@]}" &
   chaos_pid=$!
