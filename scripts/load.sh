@@ -14,7 +14,8 @@
 #   --chaos-every S   seconds between Redis master kills, 0 for none (default 30)
 #   --api-rate R      key-api flows per second, for each of the legacy and the /v1 flow (default 20)
 # k8s: runs chaos.sh k8s against the current kubectl context; the simulations need the services reachable on
-# 127.0.0.1 (kubectl port-forward) and are run with: mvn -pl load gatling:test -Dgatling.simulationClass=...
+# 127.0.0.1 (kubectl port-forward) and are run with:
+#   mvn -pl load -am -DskipTests package gatling:test -Dgatling.simulationClass=... -Dquondam.load.key-api-url=...
 set -euo pipefail
 
 mode=local duration=60 chaos_every=30 processor_kills=true
