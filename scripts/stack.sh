@@ -7,8 +7,9 @@ usage() {
   cat <<'USAGE'
 usage: scripts/stack.sh <command>
 
-  up                    start Kafka (127.0.0.1:19092), Redis 16379-16381, Sentinels 26379-26381 and the
-                        topics; write .stack/local/stack.env (source it for QUONDAM_BOOTSTRAP_SERVERS, QUONDAM_REDIS_SENTINELS, ...)
+  up                    start Kafka (127.0.0.1:19092), Redis 16379-16381, Sentinels 26379-26381, the topics,
+                        PostgreSQL (15432) and key-api (127.0.0.1:$KEY_API_PORT, default 8080); write
+                        .stack/local/stack.env (source it for QUONDAM_BOOTSTRAP_SERVERS, QUONDAM_REDIS_SENTINELS, ...)
   down                  stop every process in .stack/local/pids (SIGTERM, then SIGKILL)
   status                show each process, the current Redis master and whether Kafka answers
   kill-redis-master     kill -9 the Redis data node that Sentinel reports as master
@@ -16,6 +17,9 @@ usage: scripts/stack.sh <command>
 
 environment:
   QUONDAM_STACK_DIR     stack directory (default: .stack/local in the repository root)
+  KEY_API_PORT          key-api's port on 127.0.0.1 (default 8080)
+  QUONDAM_TOKENS        key-api tenants as tenant=token,tenant=token; when unset, key-api reads .stack/tokens,
+                        created on the first `up` with a random token for the tenant `demo`
 USAGE
 }
 
@@ -44,6 +48,19 @@ if [[ ! -f "$classes/io/quondam/stack/StackCli.class" || ! -f "$classpath_file" 
   mvn -B -q -f test-support/pom.xml install -DskipTests
   mvn -B -q -f test-support/pom.xml dependency:build-classpath -Dmdep.outputFile="$classpath_file"
   touch "$classpath_file" # the plugin leaves an unchanged file untouched
+fi
+
+if [[ "${1:-}" == "up" ]]; then
+  # key-api runs from its shaded jar; rebuild it when it is missing or older than its sources.
+  key_api_jar="$(ls "$root"/key-api/target/key-api-*-all.jar 2>/dev/null | head -n 1 || true)"
+  if [[ -z "$key_api_jar" ]] || [[ -n "$(find pom.xml key-api/pom.xml key-api/src/main key-store/pom.xml key-store/src/main \
+      -newer "$key_api_jar" -print -quit)" ]]; then
+    echo "stack.sh: building key-api ..." >&2
+    mvn -B -q -pl key-api -am package -Dmaven.test.skip=true
+    key_api_jar="$(ls "$root"/key-api/target/key-api-*-all.jar | head -n 1)"
+  fi
+  export QUONDAM_KEY_API_JAR="$key_api_jar"
+  export QUONDAM_STACK_TOKENS_FILE="${QUONDAM_STACK_TOKENS_FILE:-$root/.stack/tokens}"
 fi
 
 exec java -Xmx256m \

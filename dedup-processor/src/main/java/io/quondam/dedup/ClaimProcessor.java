@@ -7,9 +7,11 @@ import io.quondam.store.KeyStoreUnavailableException;
 import io.quondam.store.ReplicationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * Claims each record's idempotency key and forwards first occurrences (and replays of the same source record) to the
  * deduplicated topic; duplicates are counted and optionally audited. The owner of a claim is the record's source
  * coordinates {@code topic-partition@offset}, so a record whose transaction was aborted is forwarded again when it is
- * reprocessed. When Redis is unavailable it waits and retries: a record is never forwarded unclaimed.
+ * reprocessed. Claims travel in pipelined batches of up to {@code QUONDAM_CLAIM_BATCH} records, buffered in a
+ * changelogged store ({@link PendingClaims}) and sent when the batch is full or {@code QUONDAM_CLAIM_LINGER} has passed.
+ * When Redis is unavailable it waits and retries: a record is never forwarded unclaimed.
  */
 final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(ClaimProcessor.class);
@@ -34,6 +38,7 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
     private ProcessorContext<byte[], byte[]> context;
     private KeyStore keyStore;
     private WindowStore<String, Long> guard;
+    private PendingClaims pending;
 
     ClaimProcessor(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics) {
         this.config = config;
@@ -48,10 +53,19 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
         if (config.guardEnabled()) {
             this.guard = context.getStateStore(DedupTopology.GUARD_STORE);
         }
+        this.pending = new PendingClaims(context.getStateStore(DedupTopology.PENDING_STORE));
+        if (pending.size() > 0) {
+            log.info("Task {}: {} buffered record(s) from before the last restart are claimed first", context.taskId(),
+                    pending.size());
+        }
+        context.schedule(config.claimLinger(), PunctuationType.WALL_CLOCK_TIME, now -> claimPending());
     }
 
     @Override
     public void process(Record<byte[], ExtractedRecord> record) {
+        if (pending.holdsRestored()) {
+            claimPending();
+        }
         RecordMetadata source = context.recordMetadata().orElseThrow();
         String key = record.value().idempotencyKey();
         var output = record.withValue(record.value().value());
@@ -62,26 +76,46 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
             dropDuplicate(output, owner(source, firstOffset));
             return;
         }
-        var result = claimUntilAnswered(new ClaimRequest(config.namespace(), key, owner(source, source.offset()),
-                config.keyTtl()));
-        if (result instanceof ClaimResult.Duplicate duplicate) {
-            dropDuplicate(output, duplicate.existingOwner());
-        } else {
-            forward(output, key, source, result instanceof ClaimResult.Replayed
-                    ? DedupMetrics.Outcome.REPLAYED : DedupMetrics.Outcome.FORWARDED);
+        pending.add(new PendingClaims.Pending(source.offset(), owner(source, source.offset()), key, output));
+        if (pending.size() >= config.claimBatch()) {
+            claimPending();
         }
+    }
+
+    /** One pipelined round trip for the buffered records, then each forwarded or dropped in offset order. */
+    private void claimPending() {
+        if (pending.size() == 0) {
+            return;
+        }
+        var batch = pending.batch();
+        var requests = batch.stream()
+                .map(p -> new ClaimRequest(config.namespace(), p.idempotencyKey(), p.owner(), config.keyTtl()))
+                .toList();
+        var results = claimUntilAnswered(requests);
+        metrics.batch(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            var record = batch.get(i);
+            var result = results.get(i);
+            if (result instanceof ClaimResult.Duplicate duplicate) {
+                dropDuplicate(record.record(), duplicate.existingOwner());
+            } else {
+                forward(record, result instanceof ClaimResult.Replayed
+                        ? DedupMetrics.Outcome.REPLAYED : DedupMetrics.Outcome.FORWARDED);
+            }
+        }
+        pending.markClaimed();
     }
 
     private static String owner(RecordMetadata source, long offset) {
         return source.topic() + "-" + source.partition() + "@" + offset;
     }
 
-    private void forward(Record<byte[], byte[]> output, String key, RecordMetadata source, DedupMetrics.Outcome outcome) {
+    private void forward(PendingClaims.Pending claimed, DedupMetrics.Outcome outcome) {
         if (guard != null) {
-            guard.put(key, source.offset(), output.timestamp());
+            guard.put(claimed.idempotencyKey(), claimed.offset(), claimed.record().timestamp());
         }
         metrics.record(outcome);
-        context.forward(output, DedupTopology.DEDUPLICATED_SINK);
+        context.forward(claimed.record(), DedupTopology.DEDUPLICATED_SINK);
     }
 
     private void dropDuplicate(Record<byte[], byte[]> output, String existingOwner) {
@@ -105,19 +139,21 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
      * forwarding it unclaimed could let a duplicate through. After the configured bound the stream thread fails and is
      * replaced; its transaction aborts and the record is processed again.
      */
-    private ClaimResult claimUntilAnswered(ClaimRequest request) {
+    private List<ClaimResult> claimUntilAnswered(List<ClaimRequest> requests) {
         long deadline = System.nanoTime() + config.redisOutageMaxBlock().toNanos();
         Duration backoff = Duration.ofMillis(100);
         for (int attempt = 1; ; attempt++) {
             try {
-                var result = keyStore.claim(request.namespace(), request.key(), request.owner(), request.ttl());
-                if (config.durability() == DurabilityMode.PER_RECORD && result.ownedByCaller()) {
+                var results = keyStore.claimAll(requests);
+                // per-record durability: nothing is forwarded before a replica holds its claim (one WAIT per batch).
+                if (config.durability() == DurabilityMode.PER_RECORD
+                        && results.stream().anyMatch(ClaimResult::ownedByCaller)) {
                     keyStore.awaitReplication(config.minReplicas(), config.waitTimeout());
                 }
                 if (attempt > 1) {
                     log.info("Redis answered again after {} attempts; processing resumes", attempt);
                 }
-                return result;
+                return results;
             } catch (KeyStoreUnavailableException | ReplicationException e) {
                 metrics.redisWait();
                 if (System.nanoTime() > deadline) {
@@ -126,8 +162,8 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
                             + " aborts", e);
                 }
                 if (attempt == 1 || attempt % 10 == 0) {
-                    log.warn("Claim of a record from {} is waiting for Redis (attempt {}): {}",
-                            request.owner(), attempt, e.getMessage());
+                    log.warn("Claims of {} record(s) from {} are waiting for Redis (attempt {}): {}",
+                            requests.size(), requests.get(0).owner(), attempt, e.getMessage());
                 }
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0

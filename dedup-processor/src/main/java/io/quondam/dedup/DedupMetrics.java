@@ -1,6 +1,7 @@
 package io.quondam.dedup;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
@@ -18,6 +19,7 @@ public final class DedupMetrics {
     private final Counter guardHits;
     private final Counter redisWaits;
     private final Counter barrierFailures;
+    private final DistributionSummary batchSizes;
 
     public DedupMetrics(MeterRegistry registry) {
         for (var outcome : Outcome.values()) {
@@ -32,6 +34,8 @@ public final class DedupMetrics {
                 .register(registry);
         barrierFailures = Counter.builder("quondam.barrier.failures")
                 .description("Commits refused because claims were not confirmed by WAIT").register(registry);
+        batchSizes = DistributionSummary.builder("quondam.claim.batch")
+                .description("Records whose claims travelled to Redis in one pipelined round trip").register(registry);
     }
 
     public void record(Outcome outcome) {
@@ -44,6 +48,10 @@ public final class DedupMetrics {
 
     public void redisWait() {
         redisWaits.increment();
+    }
+
+    public void batch(int records) {
+        batchSizes.record(records);
     }
 
     public void barrierFailure() {

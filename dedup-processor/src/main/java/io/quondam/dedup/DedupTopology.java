@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.Stores;
  * The processor topology, every node named so that {@code describe()} reads like the diagram:
  * <pre>
  * input ─► extract-idempotency-key ─┬─► claim-idempotency-key ─┬─► deduplicated-sink  (payments.dedup)
- *                                   │        (guard store)      └─► duplicates-sink    (payments.duplicates, optional)
+ *                                   │  (guard, pending claims)  └─► duplicates-sink    (payments.duplicates, optional)
  *                                   └─► dead-letter-sink  (payments.dlq)
  * </pre>
  */
@@ -25,6 +25,7 @@ public final class DedupTopology {
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String DUPLICATES_SINK = "duplicates-sink";
     public static final String GUARD_STORE = "quondam-guard";
+    public static final String PENDING_STORE = "quondam-pending-claims";
 
     private DedupTopology() {
     }
@@ -41,6 +42,9 @@ public final class DedupTopology {
         if (config.auditDuplicates()) {
             topology.addSink(DUPLICATES_SINK, config.duplicatesTopic(), bytesOut, bytesOut, CLAIM_NODE);
         }
+        // Cached, so that slots overwritten within a commit interval reach the changelog once per commit.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
+                Serdes.Long(), Serdes.ByteArray()).withCachingEnabled(), CLAIM_NODE);
         if (config.guardEnabled()) {
             Duration retention = config.guardRetention();
             topology.addStateStore(Stores.windowStoreBuilder(

@@ -14,6 +14,8 @@ import java.util.Map;
  *
  * @param duplicatesTopic the audit topic for dropped duplicates; empty when auditing is off
  * @param guardRetention how long the local guard store remembers a key; zero turns the guard off
+ * @param claimBatch the most records whose claims travel to Redis in one pipelined round trip; 1 claims each at once
+ * @param claimLinger the longest a record waits for its batch to fill before its claim is sent anyway
  * @param streamsOverrides Kafka Streams, consumer and producer properties given as {@code QUONDAM_STREAMS_*}
  */
 public record ProcessorConfig(
@@ -35,6 +37,8 @@ public record ProcessorConfig(
         int maxValueBytes,
         Duration guardRetention,
         Duration redisOutageMaxBlock,
+        int claimBatch,
+        Duration claimLinger,
         int streamThreads,
         Duration commitInterval,
         Path stateDir,
@@ -83,6 +87,8 @@ public record ProcessorConfig(
                 settings.integer("QUONDAM_MAX_VALUE_BYTES", 512 * 1024, 1, 8 * 1024 * 1024),
                 settings.duration("QUONDAM_GUARD_RETENTION", "1h", Duration.ZERO, Duration.ofDays(30)),
                 settings.duration("QUONDAM_REDIS_OUTAGE_MAX_BLOCK", "60s", Duration.ofSeconds(1), Duration.ofMinutes(4)),
+                settings.integer("QUONDAM_CLAIM_BATCH", 200, 1, 5000),
+                settings.duration("QUONDAM_CLAIM_LINGER", "5ms", Duration.ofMillis(1), Duration.ofSeconds(10)),
                 settings.integer("QUONDAM_STREAM_THREADS", 1, 1, 64),
                 settings.duration("QUONDAM_COMMIT_INTERVAL", "100ms", Duration.ofMillis(1), Duration.ofMinutes(5)),
                 Path.of(settings.nonEmpty("QUONDAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/quondam-streams")),

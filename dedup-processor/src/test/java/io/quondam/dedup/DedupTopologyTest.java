@@ -334,14 +334,68 @@ class DedupTopologyTest {
     }
 
     @Test
+    void shouldHoldRecordsUntilTheBatchIsFullAndClaimThemInOneRoundTrip() {
+        var batches = new ArrayList<Integer>();
+        var counting = new KeyStoreStub(keyStore) {
+            @Override
+            public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
+                batches.add(requests.size());
+                return super.claimAll(requests);
+            }
+        };
+        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "4", "QUONDAM_CLAIM_LINGER", "10s"), counting);
+
+        input.pipeInput(payment("p1"));
+        input.pipeInput(payment("p2"));
+        input.pipeInput(payment("p1"));
+        assertThat(deduplicated.isEmpty()).isTrue();
+        input.pipeInput(payment("p3"));
+
+        assertThat(batches).containsExactly(4);
+        assertThat(paymentIds(deduplicated)).containsExactly("p1", "p2", "p3");
+        assertThat(paymentIds(duplicates)).containsExactly("p1");
+    }
+
+    @Test
+    void shouldClaimAPartialBatchOnceTheLingerHasPassed() {
+        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "100", "QUONDAM_CLAIM_LINGER", "50ms"));
+
+        input.pipeInput(payment("p1"));
+        input.pipeInput(payment("p2"));
+        input.pipeInput(payment("p1"));
+        assertThat(deduplicated.isEmpty()).isTrue();
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1", "p2");
+        assertThat(paymentIds(duplicates)).containsExactly("p1");
+        assertThat(registry.get("quondam.claim.batch").summary().max()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldKeepRecordKeyHeadersAndTimestampThroughTheBatch() {
+        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "2"));
+        var headers = new RecordHeaders().add("trace-id", json("t-1"));
+        input.pipeInput(new TestRecord<>(json("k1"), payment("p1"), headers, 1_700_000_000_000L));
+        input.pipeInput(new TestRecord<>(json("k2"), payment("p2"), new RecordHeaders(), 1_700_000_000_001L));
+
+        var first = deduplicated.readRecord();
+        assertThat(text(first.key())).isEqualTo("k1");
+        assertThat(header(first, "trace-id")).isEqualTo("t-1");
+        assertThat(first.timestamp()).isEqualTo(1_700_000_000_000L);
+        assertThat(text(deduplicated.readRecord().key())).isEqualTo("k2");
+    }
+
+    @Test
     void shouldNameEveryNode() {
         var description = DedupTopology.build(TestConfigs.config(), () -> keyStore, new DedupMetrics(registry))
                 .describe().toString();
 
         assertThat(description).contains("Source: input (topics: [payments])",
-                "Processor: extract-idempotency-key", "Processor: claim-idempotency-key (stores: [quondam-guard])",
+                "Processor: extract-idempotency-key", "Processor: claim-idempotency-key (stores: [",
                 "Sink: deduplicated-sink (topic: payments.dedup)", "Sink: dead-letter-sink (topic: payments.dlq)",
                 "Sink: duplicates-sink (topic: payments.duplicates)");
+        assertThat(description.lines().filter(line -> line.contains("claim-idempotency-key (stores:")).findFirst())
+                .hasValueSatisfying(line -> assertThat(line).contains("quondam-guard", "quondam-pending-claims"));
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {

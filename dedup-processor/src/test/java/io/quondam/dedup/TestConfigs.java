@@ -13,6 +13,7 @@ final class TestConfigs {
         var values = new HashMap<String, String>();
         values.put("QUONDAM_REDIS_PASSWORD", "");
         values.put("QUONDAM_DUPLICATES_TOPIC", "payments.duplicates");
+        values.put("QUONDAM_CLAIM_BATCH", "1"); // each record's outcome is visible at once; batching tests set more
         for (int i = 0; i < keyValues.length; i += 2) {
             values.put(keyValues[i], keyValues[i + 1]);
         }

@@ -2,33 +2,38 @@ package io.quondam.keyapi;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quondam.store.KeyStore;
-import io.quondam.store.KeyStoreException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the key-api Javalin app: routes, bearer auth, one problem+json error mapper, request metrics. */
 public final class KeyApi {
     private static final String TENANT = "quondam.tenant";
+    private static final Duration READINESS_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration READINESS_STALE_AFTER = Duration.ofSeconds(3);
 
     private KeyApi() {
     }
 
     public static Javalin create(KeyApiConfig config, KeyStore store, MeterRegistry registry) {
         var service = new KeyService(store, config, registry, Clock.systemUTC());
+        var readiness = new StoreReadiness(store, READINESS_INTERVAL, READINESS_STALE_AFTER);
         return Javalin.create(javalin -> {
+            javalin.events.serverStopping(readiness::close);
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.bodyLimitBytes();
             javalin.http.prefer405over404 = true;
+            javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemHandler()));
             javalin.requestLogger.http((ctx, millis) -> Timer.builder("quondam.http.requests")
                     .tag("route", ProblemMapper.routeOf(ctx)).tag("status", Integer.toString(ctx.statusCode()))
+                    .publishPercentiles(0.5, 0.95, 0.99)
                     .register(registry).record(Duration.ofNanos((long) (millis * 1_000_000))));
 
             var routes = javalin.routes;
@@ -37,6 +42,10 @@ public final class KeyApi {
                 routes.error(status, ProblemMapper::handleStatus);
             }
             routes.beforeMatched("/v1/*", ctx -> ctx.attribute(TENANT, authenticate(ctx, config.tokens())));
+            boolean legacyAuth = config.legacyAuth() == KeyApiConfig.LegacyAuth.BEARER;
+            if (legacyAuth) {
+                routes.beforeMatched("/keys", ctx -> ctx.attribute(TENANT, authenticate(ctx, config.tokens())));
+            }
 
             routes.put("/v1/keys/{key}", ctx -> {
                 var answer = service.claim(tenant(ctx), key(ctx), JsonBodies.object(ctx, true));
@@ -51,31 +60,26 @@ public final class KeyApi {
             routes.get("/v1/keys/{key}", ctx -> respond(ctx, service.status(tenant(ctx), key(ctx))));
             routes.delete("/v1/keys/{key}", ctx -> respond(ctx, service.release(tenant(ctx), key(ctx))));
 
-            routes.put("/keys", ctx -> respond(ctx, service.legacyRegister(JsonBodies.object(ctx, false))));
-            routes.delete("/keys", ctx -> respond(ctx, service.legacyConsume(JsonBodies.object(ctx, false))));
+            routes.put("/keys", ctx -> respond(ctx, service.legacyRegister(legacyTenant(ctx), JsonBodies.object(ctx, false))));
+            routes.delete("/keys",
+                    ctx -> respond(ctx, service.legacyConsume(legacyTenant(ctx), JsonBodies.object(ctx, false))));
 
             String openApi = OpenApiDocument.load();
             routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
             routes.get("/health/live", ctx -> JsonBodies.answer(ctx, 200, Map.of("status", "UP")));
-            routes.get("/health/ready", readiness(store));
+            routes.get("/health/ready", ctx -> {
+                if (readiness.ready()) {
+                    JsonBodies.answer(ctx, 200, Map.of("status", "UP"));
+                } else {
+                    ctx.header("Retry-After", ProblemMapper.RETRY_AFTER_SECONDS);
+                    ProblemMapper.write(ctx, 503, "Service Unavailable", "the key store has not answered lately");
+                }
+            });
             if (registry instanceof PrometheusMeterRegistry prometheus) {
                 routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(prometheus.scrape()));
             }
         });
-    }
-
-    /** Ready when the store answers a read on the Redis master (after the store's bounded retries). */
-    private static Handler readiness(KeyStore store) {
-        return ctx -> {
-            try {
-                store.status("quondam-health", "ready");
-                JsonBodies.answer(ctx, 200, Map.of("status", "UP"));
-            } catch (KeyStoreException e) {
-                ctx.header("Retry-After", ProblemMapper.RETRY_AFTER_SECONDS);
-                ProblemMapper.write(ctx, 503, "Service Unavailable", "the key store does not answer");
-            }
-        };
     }
 
     private static String authenticate(Context ctx, TenantTokens tokens) {
@@ -89,6 +93,11 @@ public final class KeyApi {
 
     private static String tenant(Context ctx) {
         return ctx.attribute(TENANT);
+    }
+
+    /** The tenant of a legacy request when legacy auth is on; none otherwise. */
+    private static Optional<String> legacyTenant(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(TENANT));
     }
 
     private static String key(Context ctx) {

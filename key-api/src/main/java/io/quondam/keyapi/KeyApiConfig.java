@@ -3,16 +3,26 @@ package io.quondam.keyapi;
 import io.quondam.config.Settings;
 import io.quondam.store.RedisSettings;
 import io.quondam.store.RedisSettingsReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /** The key-api's settings, read once from {@code QUONDAM_*} environment variables and validated at start. */
-public record KeyApiConfig(String host, int port, TenantTokens tokens, Duration defaultTtl, Duration maxTtl, int bodyLimitBytes,
-                           int storeSessions, RedisSettings redis, int minReplicas, Duration waitTimeout) {
+public record KeyApiConfig(String host, int port, TenantTokens tokens, LegacyAuth legacyAuth, Duration defaultTtl,
+                           Duration maxTtl, int bodyLimitBytes, int storeSessions, RedisSettings redis, int minReplicas,
+                           Duration waitTimeout) {
+    /** Whether the legacy {@code /keys} routes need a bearer token; with one, each tenant gets its own shards. */
+    public enum LegacyAuth { NONE, BEARER }
+
     public KeyApiConfig {
         Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(legacyAuth, "legacyAuth");
         Objects.requireNonNull(defaultTtl, "defaultTtl");
         Objects.requireNonNull(maxTtl, "maxTtl");
         Objects.requireNonNull(redis, "redis");
@@ -22,11 +32,13 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, Duration 
         String host = settings.nonEmpty("QUONDAM_HTTP_HOST", "0.0.0.0");
         int port = settings.integer("QUONDAM_HTTP_PORT", 8080, 0, 65535);
         var problems = new ArrayList<String>();
-        var tokens = TenantTokens.parse(settings.string("QUONDAM_TOKENS", ""), problems);
+        var tokens = TenantTokens.parse(settings.string("QUONDAM_TOKENS", "") + "," + tokensFile(settings), problems);
         problems.forEach(settings::problem);
         if (tokens.isEmpty() && problems.isEmpty()) {
-            settings.problem("QUONDAM_TOKENS is missing: tenant=token[,tenant=sha256:<hex>...]");
+            settings.problem("QUONDAM_TOKENS is missing: tenant=token[,tenant=sha256:<hex>...] "
+                    + "(or QUONDAM_TOKENS_FILE naming a file with one tenant=token per line)");
         }
+        var legacyAuth = settings.choice("QUONDAM_LEGACY_AUTH", LegacyAuth.NONE, LegacyAuth.class);
         var defaultTtl = settings.duration("QUONDAM_KEY_TTL", "24h", Duration.ofSeconds(1), Duration.ofDays(365));
         var maxTtl = settings.duration("QUONDAM_MAX_KEY_TTL", "7d", Duration.ofSeconds(1), Duration.ofDays(365));
         if (defaultTtl.compareTo(maxTtl) > 0) {
@@ -42,13 +54,34 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, Duration 
                     + redis.socketTimeout() + ")");
         }
         settings.validate();
-        return new KeyApiConfig(host, port, tokens, defaultTtl, maxTtl, bodyLimit, sessions, redis, minReplicas,
+        return new KeyApiConfig(host, port, tokens, legacyAuth, defaultTtl, maxTtl, bodyLimit, sessions, redis, minReplicas,
                 waitTimeout);
+    }
+
+    /** The entries of {@code QUONDAM_TOKENS_FILE}, one {@code tenant=token} per line, '#' starts a comment. */
+    private static String tokensFile(Settings settings) {
+        String name = settings.string("QUONDAM_TOKENS_FILE", "");
+        if (name.isEmpty()) {
+            return "";
+        }
+        try {
+            return Files.readAllLines(Path.of(name), StandardCharsets.UTF_8).stream()
+                    .map(line -> line.replaceFirst("#.*", "").trim())
+                    .filter(line -> !line.isEmpty())
+                    .collect(Collectors.joining(","));
+        } catch (IOException | RuntimeException e) {
+            settings.problem("QUONDAM_TOKENS_FILE=" + name + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            return "";
+        }
     }
 
     /** Settings for tests and embedding: no Redis is used by the app itself, only by {@link Main}. */
     public static KeyApiConfig forTests(TenantTokens tokens) {
-        return new KeyApiConfig("127.0.0.1", 0, tokens, Duration.ofHours(24), Duration.ofDays(7), 64 * 1024, 1,
+        return forTests(tokens, LegacyAuth.NONE);
+    }
+
+    public static KeyApiConfig forTests(TenantTokens tokens, LegacyAuth legacyAuth) {
+        return new KeyApiConfig("127.0.0.1", 0, tokens, legacyAuth, Duration.ofHours(24), Duration.ofDays(7), 64 * 1024, 1,
                 RedisSettings.sentinel(List.of("127.0.0.1:26379"), "quondam", "", ""), 0, Duration.ofSeconds(1));
     }
 }

@@ -20,7 +20,10 @@ import java.util.UUID;
 /** The idempotency-key operations of the API, from validated input to an HTTP status and body; no HTTP types. */
 final class KeyService {
     static final String LEGACY_OWNER = "legacy";
-    /** Legacy shards live in their own namespaces; ':' cannot occur in a tenant name, so they never meet tenants. */
+    /**
+     * Legacy shards live in their own namespaces: {@code legacy:<shard>} without auth, {@code legacy@<tenant>:<shard>}
+     * with it. Neither ':' nor '@' can occur in a tenant name, so they never meet tenants' keys or each other.
+     */
     private static final String LEGACY_PREFIX = "legacy:";
     private static final int MAX_OWNER_BYTES = 255;
     private static final int MAX_FINGERPRINT_BYTES = 512;
@@ -113,8 +116,8 @@ final class KeyService {
     }
 
     /** Legacy {@code PUT /keys}: registers a key of a shard; registering it again changes nothing. */
-    Answer legacyRegister(JsonNode body) {
-        var legacy = legacyKey(body);
+    Answer legacyRegister(Optional<String> tenant, JsonNode body) {
+        var legacy = legacyKey(tenant, body);
         store.claim(legacy.namespace(), legacy.key(), LEGACY_OWNER, config.defaultTtl());
         var answer = new LinkedHashMap<String, Object>();
         answer.put("shard", legacy.shard());
@@ -123,24 +126,24 @@ final class KeyService {
     }
 
     /** Legacy {@code DELETE /keys}: consumes a registered key; true only for the call that consumed it. */
-    Answer legacyConsume(JsonNode body) {
-        var legacy = legacyKey(body);
+    Answer legacyConsume(Optional<String> tenant, JsonNode body) {
+        var legacy = legacyKey(tenant, body);
         return new Answer(200, new LinkedHashMap<>(Map.of("claimed", store.release(legacy.namespace(), legacy.key()))));
     }
 
-    private record LegacyKey(String shard, String key) {
+    private record LegacyKey(Optional<String> tenant, String shard, String key) {
         String namespace() {
-            return LEGACY_PREFIX + shard;
+            return tenant.map(t -> "legacy@" + t + ":" + shard).orElse(LEGACY_PREFIX + shard);
         }
     }
 
-    private static LegacyKey legacyKey(JsonNode body) {
+    private static LegacyKey legacyKey(Optional<String> tenant, JsonNode body) {
         String shard = JsonBodies.text(body, "shard");
         String key = JsonBodies.text(body, "key");
         if (shard == null || key == null) {
             throw ApiProblem.badRequest("'shard' and 'key' are required strings");
         }
-        return new LegacyKey(IdempotencyKeys.validate(shard), IdempotencyKeys.validate(key));
+        return new LegacyKey(tenant, IdempotencyKeys.validate(shard), IdempotencyKeys.validate(key));
     }
 
     private Duration ttl(JsonNode body) {

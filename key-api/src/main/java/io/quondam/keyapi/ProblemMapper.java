@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 final class ProblemMapper {
     private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
     static final String RETRY_AFTER_SECONDS = "2";
+    static final String CONTENT_TYPE = "application/problem+json";
 
     private ProblemMapper() {
     }
@@ -36,7 +37,7 @@ final class ProblemMapper {
     /** For statuses Javalin sets without an exception (no route matched). */
     static void handleStatus(Context ctx) {
         String type = ctx.res().getContentType();
-        if (type != null && type.startsWith("application/problem+json")) {
+        if (type != null && type.startsWith(CONTENT_TYPE)) {
             return;
         }
         int status = ctx.statusCode();
@@ -44,12 +45,21 @@ final class ProblemMapper {
     }
 
     static void write(Context ctx, int status, String title, String detail) {
+        ctx.status(status).contentType(CONTENT_TYPE).result(body(status, title, detail));
+    }
+
+    /** A problem for a status alone, for answers Jetty gives before a request reaches Javalin. */
+    static String body(int status) {
+        return body(status, titleOf(status), detailOf(status));
+    }
+
+    private static String body(int status, String title, String detail) {
         var body = new LinkedHashMap<String, Object>();
         body.put("type", "about:blank");
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        ctx.status(status).contentType("application/problem+json").result(JsonBodies.write(body));
+        return JsonBodies.write(body);
     }
 
     static String routeOf(Context ctx) {
@@ -66,7 +76,12 @@ final class ProblemMapper {
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
             case 415 -> "Unsupported Media Type";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 503 -> "Service Unavailable";
             default -> "Error";
         };
     }
@@ -77,6 +92,8 @@ final class ProblemMapper {
             case 405 -> "this method is not allowed here";
             case 413 -> "the request body is too large";
             case 400 -> "the request is malformed";
+            case 414 -> "the request target is too long";
+            case 431 -> "the request headers are too large";
             default -> "the request failed";
         };
     }

@@ -166,7 +166,8 @@ class KeyApiIT {
                     assertThat(down.headers().firstValue("Retry-After")).isPresent();
                     assertThat(down.headers().firstValue("Content-Type")).hasValueSatisfying(
                             type -> assertThat(type).startsWith("application/problem+json"));
-                    assertThat(outageClient.json("GET", "/health/ready", null, null).statusCode()).isEqualTo(503);
+                    Await.until(Duration.ofSeconds(10), () -> outageClient.json("GET", "/health/ready", null, null)
+                            .statusCode() == 503, "readiness to report the outage");
                 } finally {
                     stack.resumeRedis();
                 }
@@ -175,6 +176,44 @@ class KeyApiIT {
             } finally {
                 outageApp.stop();
             }
+        }
+    }
+
+    @Test
+    void shouldNeverClaimAKeyTwiceWhileTheRedisMasterIsKilled() throws Exception {
+        var traffic = new ClaimTraffic(client, TOKEN, "failover-" + UUID.randomUUID(), 6);
+        traffic.start();
+        int killedPort;
+        long killedAt;
+        String newMaster;
+        try {
+            Await.until(Duration.ofSeconds(60), () -> traffic.claimed() >= 300, "300 claims to warm up");
+            long warm = System.nanoTime();
+            Await.until(Duration.ofSeconds(60), () -> traffic.claimed() >= 1300, "1000 claims before the kill");
+            var steady = traffic.since(warm);
+            String oldMaster = stack.currentMasterAddress();
+            killedAt = System.nanoTime();
+            killedPort = stack.killRedisMaster();
+            newMaster = stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
+            double promotedAfter = (System.nanoTime() - killedAt) / 1e9;
+            int claimedAtPromotion = traffic.claimed();
+            Await.until(Duration.ofSeconds(60), () -> traffic.claimed() >= claimedAtPromotion + 300,
+                    "300 claims on the new master " + newMaster);
+            traffic.stop();
+            traffic.report(Path.of("target", "it-results.txt"), steady, oldMaster, newMaster, promotedAfter, killedAt);
+        } finally {
+            traffic.stop();
+        }
+        stack.restartRedisNode(killedPort); // back to three data nodes for the tests that follow
+
+        assertThat(traffic.statuses()).as("every answer is 201, 409 or 503, never a 500")
+                .containsOnlyKeys(201, 409, 503).containsKeys(201, 409);
+        assertThat(traffic.keysWonTwice()).as("keys that two owners were given").isEmpty();
+        // Every acknowledged claim survived the failover: the new master knows its owner.
+        for (var won : traffic.winners().entrySet()) {
+            var status = client.json("GET", "/v1/keys/" + won.getKey(), TOKEN, null);
+            assertThat(status.statusCode()).as("status of %s", won.getKey()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(status.body()).get("owner").asText()).isEqualTo(won.getValue());
         }
     }
 }

@@ -29,13 +29,17 @@ class KeyApiTest {
     }
 
     private void start(KeyStore store) {
+        start(store, KeyApiConfig.LegacyAuth.NONE);
+    }
+
+    private void start(KeyStore store, KeyApiConfig.LegacyAuth legacyAuth) {
         if (app != null) {
             app.stop();
         }
         // globex's token is configured by its digest, as an operator who keeps no plain tokens would.
         var tokens = TenantTokens.of("acme=" + ACME + ",globex=sha256:"
                 + java.util.HexFormat.of().formatHex(TenantTokens.sha256(GLOBEX)));
-        app = KeyApi.create(KeyApiConfig.forTests(tokens), store, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+        app = KeyApi.create(KeyApiConfig.forTests(tokens, legacyAuth), store, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .start("127.0.0.1", 0);
         client = new ApiClient(app.port());
     }
@@ -287,6 +291,24 @@ class KeyApiTest {
     }
 
     @Test
+    void shouldRequireTokenOnLegacyRoutesWhenConfiguredAndKeepTenantsShardsApart() throws Exception {
+        start(new InMemoryKeyStore(), KeyApiConfig.LegacyAuth.BEARER);
+        String key = "{\"shard\":\"s1\",\"key\":\"k1\"}";
+
+        assertProblem(client.json("PUT", "/keys", null, key), 401);
+        assertProblem(client.json("DELETE", "/keys", "wrong", key), 401);
+        assertThat(client.json("PUT", "/keys", ACME, key).statusCode()).isEqualTo(201);
+        assertThat(body(client.json("DELETE", "/keys", GLOBEX, key)).get("claimed").asBoolean()).isFalse();
+        assertThat(body(client.json("DELETE", "/keys", ACME, key)).get("claimed").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldAnswerPathThatIsNotUtf8With400Problem() throws Exception {
+        assertProblem(put("/v1/keys/%FF%FE", ACME, "{}"), 400);
+        assertProblem(client.json("GET", "/v1/keys/%C3%28", ACME, null), 400);
+    }
+
+    @Test
     void shouldServeHealthAndPrometheusMetrics() throws Exception {
         put("/v1/keys/order-1", ACME, "{}");
 
@@ -294,7 +316,8 @@ class KeyApiTest {
         assertThat(client.json("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);
         var metrics = client.json("GET", "/metrics", null, null);
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("quondam_api_claims_total").contains("quondam_http_requests");
+        assertThat(metrics.body()).contains("quondam_api_claims_total")
+                .contains("quondam_http_requests_seconds{route=\"/v1/keys/{key}\",status=\"201\",quantile=\"0.99\"}");
     }
 
     @Test

@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Java main class to run in a child JVM on this JVM's classpath, so a test can kill -9 a real process; for
- * example {@code ChildJvm.of("io.quondam.dedup.Main").withJvmOptions("-Xmx256m").withEnvironment(env)}.
+ * A Java main class to run in a child JVM, on this JVM's classpath unless one is given, so a test can kill -9 a
+ * real process; for example {@code ChildJvm.of("io.quondam.dedup.Main").withJvmOptions("-Xmx256m").withEnvironment(env)}.
  */
 public record ChildJvm(String mainClass, List<String> arguments, List<String> jvmOptions,
-                       Map<String, String> environment) {
+                       Map<String, String> environment, String classpath) {
 
     public ChildJvm {
         arguments = List.copyOf(arguments);
@@ -26,19 +26,24 @@ public record ChildJvm(String mainClass, List<String> arguments, List<String> jv
     }
 
     public static ChildJvm of(String mainClass, String... arguments) {
-        return new ChildJvm(mainClass, Arrays.asList(arguments), List.of(), Map.of());
+        return new ChildJvm(mainClass, Arrays.asList(arguments), List.of(), Map.of(), "");
     }
 
     public ChildJvm withJvmOptions(String... options) {
         var all = new ArrayList<>(jvmOptions);
         all.addAll(Arrays.asList(options));
-        return new ChildJvm(mainClass, arguments, all, environment);
+        return new ChildJvm(mainClass, arguments, all, environment, classpath);
     }
 
     public ChildJvm withEnvironment(Map<String, String> variables) {
         var all = new LinkedHashMap<>(environment);
         all.putAll(variables);
-        return new ChildJvm(mainClass, arguments, jvmOptions, all);
+        return new ChildJvm(mainClass, arguments, jvmOptions, all, classpath);
+    }
+
+    /** Runs on {@code path} (say a service's shaded jar) instead of this JVM's classpath. */
+    public ChildJvm withClasspath(String path) {
+        return new ChildJvm(mainClass, arguments, jvmOptions, environment, path);
     }
 
     /** Starts the JVM in the background; see {@link ChildProcess#start}. */
@@ -76,7 +81,7 @@ public record ChildJvm(String mainClass, List<String> arguments, List<String> jv
         // Under Surefire/Failsafe this may be a single manifest-only jar whose Class-Path names the real jars;
         // the child JVM follows that manifest just like the test JVM does.
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classpath.isEmpty() ? System.getProperty("java.class.path") : classpath);
         command.add(mainClass);
         command.addAll(arguments);
         return command;

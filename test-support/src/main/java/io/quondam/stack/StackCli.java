@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +25,8 @@ public final class StackCli {
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final String USAGE = """
             usage: stack.sh <command>
-              up                   start Kafka, Redis master + 2 replicas, 3 Sentinels, PostgreSQL; write stack.env
+              up                   start Kafka, Redis master + 2 replicas, 3 Sentinels, PostgreSQL and, when
+                                   $QUONDAM_KEY_API_JAR is set, key-api on 127.0.0.1:$KEY_API_PORT (8080); write stack.env
               down                 stop every process named in pids/ (SIGTERM, then SIGKILL)
               status               show each process, the current Redis master and whether Kafka answers
               kill-redis-master    kill -9 the Redis data node that Sentinel reports as master
@@ -73,16 +75,20 @@ public final class StackCli {
 
     private void up() {
         LocalStack stack = LocalStack.start(options);
+        var environment = new LinkedHashMap<String, String>();
         try {
             stack.startPostgres(POSTGRES_PORT);
+            environment.putAll(stack.environment());
+            keyApi().ifPresentOrElse(keyApi -> environment.putAll(keyApi.start(stack)),
+                    () -> out.println("key-api not started: QUONDAM_KEY_API_JAR names no jar (scripts/stack.sh sets it)"));
         } catch (RuntimeException e) {
             stack.close();
             throw e;
         }
-        writeEnvFile(stack.environment());
+        writeEnvFile(environment);
         stack.detach();
         out.println("stack up in " + options.dir());
-        stack.environment().forEach((name, value) -> out.println("  " + name + "=" + value));
+        environment.forEach((name, value) -> out.println("  " + name + "=" + value));
         out.println("export them with: set -a; . " + layout.envFile() + "; set +a");
         out.println("logs in " + layout.dir().resolve("logs") + "; stop with: scripts/stack.sh down");
     }
@@ -147,6 +153,28 @@ public final class StackCli {
         RedisNode node = RedisNode.start(RedisServerBinary.locate(layout.binDir()), layout, port,
                 options.redisPassword(), OptionalInt.of(masterPort));
         out.println("started " + node + " as replica of " + master);
+    }
+
+    private Optional<StackKeyApi> keyApi() {
+        String jar = Optional.ofNullable(System.getenv("QUONDAM_KEY_API_JAR")).orElse("");
+        if (jar.isBlank()) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(Path.of(jar))) {
+            throw new StackException("QUONDAM_KEY_API_JAR=" + jar + " is not a file; build it with: "
+                    + "mvn -B -pl key-api -am package -DskipTests");
+        }
+        int port = parsePort(Optional.ofNullable(System.getenv("KEY_API_PORT")).orElse("8080"));
+        Path tokens = Optional.ofNullable(System.getenv("QUONDAM_STACK_TOKENS_FILE")).filter(f -> !f.isBlank())
+                .map(Path::of).orElse(layout.dir().resolve("tokens"));
+        return Optional.of(new StackKeyApi(Path.of(jar), port, tokens, out));
+    }
+
+    private static int parsePort(String text) {
+        if (!text.matches("\\d{1,5}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 65535) {
+            throw new StackException("KEY_API_PORT=" + text + " is not a port number (1-65535)");
+        }
+        return Integer.parseInt(text);
     }
 
     private Optional<ChildProcess> attach(String name) {

@@ -1,0 +1,79 @@
+package io.quondam.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ScriptsTest {
+
+    private static final List<String> KUBERNETES_SCRIPTS = List.of(
+            "minikube-up.sh", "build-images.sh", "deploy.sh", "chaos-k8s.sh", "load-k8s.sh", "teardown.sh");
+
+    static List<Path> scripts() {
+        return Repository.files(Repository.path("scripts"), ".sh");
+    }
+
+    static List<Path> kubernetesScripts() {
+        return KUBERNETES_SCRIPTS.stream().map(name -> Repository.path("scripts/" + name)).toList();
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result run(Path directory, String... command) throws IOException, InterruptedException {
+        var process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    @Test
+    void shouldHaveTheKubernetesScripts() {
+        assertThat(kubernetesScripts()).allMatch(Files::isRegularFile).allMatch(Files::isExecutable);
+    }
+
+    @ParameterizedTest
+    @MethodSource("scripts")
+    void shouldPassBashSyntaxCheck(Path script) throws Exception {
+        var result = run(Repository.root(), "bash", "-n", script.toString());
+        assertThat(result.exitCode()).as(result.output()).isZero();
+    }
+
+    @ParameterizedTest
+    @MethodSource("kubernetesScripts")
+    void shouldFailOnErrorsAndAnswerHelpWithoutTouchingAnything(Path script) throws Exception {
+        assertThat(Repository.read(script)).contains("set -euo pipefail");
+        var result = run(Repository.root(), "bash", script.toString(), "--help");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).containsIgnoringCase("usage");
+    }
+
+    @Test
+    void shouldReportASyntaxError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.sh"), "if true; then\n  echo never closed\n");
+        assertThat(run(dir, "bash", "-n", broken.toString()).exitCode()).isNotZero();
+    }
+
+    @Test
+    void shouldShipRedisInitScriptsThatParse(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        var configMap = ManifestParser.parse(Repository.path("k8s/base/redis/configmap.yaml")).get(0).as(ConfigMap.class);
+        var scripts = configMap.getData().entrySet().stream().filter(entry -> entry.getKey().endsWith(".sh")).toList();
+        assertThat(scripts).extracting(java.util.Map.Entry::getKey)
+                .contains("init-redis.sh", "init-sentinel.sh", "sentinel-master.sh");
+        for (var entry : scripts) {
+            Path file = Files.writeString(dir.resolve(entry.getKey()), entry.getValue());
+            var result = run(dir, "sh", "-n", file.toString());
+            assertThat(result.exitCode()).as(entry.getKey() + ": " + result.output()).isZero();
+        }
+    }
+}

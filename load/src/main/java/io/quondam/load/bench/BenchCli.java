@@ -1,0 +1,66 @@
+package io.quondam.load.bench;
+
+import io.quondam.config.ConfigException;
+import io.quondam.config.Settings;
+import io.quondam.stack.LocalStack;
+import io.quondam.stack.StackOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code scripts/bench.sh}: one fresh local stack under {@code .stack/bench}, then every measurement on it in turn —
+ * processor variants, key-api against raw Jedis, failover stall — a table on stdout, {@code results.json} and
+ * {@code results.html} in the output directory.
+ */
+public final class BenchCli {
+    private BenchCli() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        var settings = Settings.fromEnvironment(args);
+        int records = settings.integer("BENCH_RECORDS", 1_000_000, 1_000, 50_000_000);
+        int threads = settings.integer("BENCH_STREAM_THREADS", 2, 1, 16);
+        int concurrency = settings.integer("BENCH_API_CONCURRENCY", 16, 1, 512);
+        var apiDuration = settings.duration("BENCH_API_DURATION", "20s", Duration.ofSeconds(1), Duration.ofHours(1));
+        String variantNames = settings.string("BENCH_VARIANTS", "");
+        Path output = Path.of(settings.nonEmpty("BENCH_OUTPUT", "load/target/bench")).toAbsolutePath();
+        List<ProcessorBench.Variant> variants = Arrays.stream(ProcessorBench.Variant.values())
+                .filter(v -> variantNames.isBlank() || List.of(variantNames.split(",")).contains(v.label)).toList();
+        if (variants.isEmpty()) {
+            settings.problem("BENCH_VARIANTS=" + variantNames + " names none of passThrough, windowStore, perCommit, "
+                    + "perRecord, none");
+        }
+        try {
+            settings.validate();
+        } catch (ConfigException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+        }
+        Files.createDirectories(output);
+        Path dir = Path.of(".stack", "bench").toAbsolutePath();
+        Files.createDirectories(dir);
+        System.out.println("starting the local stack in " + dir + " ...");
+        var results = new BenchResults(BenchResults.machine(), records, threads, concurrency);
+        try (var stack = LocalStack.start(StackOptions.ephemeral(dir))) {
+            System.out.printf("processor: %,d records, %d stream threads, exactly_once_v2, commit interval 100 ms%n",
+                    records, threads);
+            var processor = new ProcessorBench(stack, records, threads, dir.resolve("streams"), System.out);
+            results.processor(processor.run(variants), processor.unique());
+
+            System.out.printf("key-api: %d clients for %s after a 3 s warm-up%n", concurrency, apiDuration);
+            var keyApi = new KeyApiBench(stack, concurrency, apiDuration);
+            results.keyApi(keyApi.keyApi(1), keyApi.keyApi(0), keyApi.rawJedis());
+
+            System.out.println("failover stall: kill -9 of the Redis master under load");
+            results.failover(new FailoverStall(stack, keyApi, dir.resolve("streams"), System.out).run());
+        }
+        System.out.println();
+        System.out.println(results.table());
+        Files.writeString(output.resolve("results.json"), results.json());
+        Files.writeString(output.resolve("results.html"), results.html());
+        System.out.println("wrote " + output.resolve("results.json") + " and " + output.resolve("results.html"));
+    }
+}

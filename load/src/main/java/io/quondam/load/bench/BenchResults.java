@@ -1,0 +1,163 @@
+package io.quondam.load.bench;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Everything one benchmark run measured, as the printed table, {@code results.json} and a self-contained chart. */
+final class BenchResults {
+    private final String machine;
+    private final int records;
+    private final int streamThreads;
+    private final int concurrency;
+    private List<ProcessorBench.Row> rows = List.of();
+    private long unique;
+    private LoadLoop.Result keyApi;
+    private LoadLoop.Result keyApiNoWait;
+    private LoadLoop.Result rawJedis;
+    private FailoverStall.Result failover;
+
+    BenchResults(String machine, int records, int streamThreads, int concurrency) {
+        this.machine = machine;
+        this.records = records;
+        this.streamThreads = streamThreads;
+        this.concurrency = concurrency;
+    }
+
+    void processor(List<ProcessorBench.Row> rows, long unique) {
+        this.rows = List.copyOf(rows);
+        this.unique = unique;
+    }
+
+    void keyApi(LoadLoop.Result withWait, LoadLoop.Result withoutWait, LoadLoop.Result raw) {
+        this.keyApi = withWait;
+        this.keyApiNoWait = withoutWait;
+        this.rawJedis = raw;
+    }
+
+    void failover(FailoverStall.Result result) {
+        this.failover = result;
+    }
+
+    /** Operating system, CPUs, memory and Java of this machine. */
+    static String machine() {
+        long memoryKb = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    memoryKb = Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: leave the memory out
+        }
+        return String.format(Locale.ROOT, "%s %s, %d CPUs, %s, Java %s", System.getProperty("os.name"),
+                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
+                memoryKb == 0 ? "memory unknown" : Math.round(memoryKb / 1024.0 / 1024.0) + " GiB",
+                System.getProperty("java.version"));
+    }
+
+    private double passThrough() {
+        return rows.stream().filter(r -> r.variant() == ProcessorBench.Variant.PASS_THROUGH)
+                .mapToDouble(ProcessorBench.Row::msgsPerSec).findFirst().orElse(Double.NaN);
+    }
+
+    String table() {
+        var text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "machine: %s%n", machine));
+        text.append(String.format(Locale.ROOT, "processor, %,d records (%,d unique), 6 partitions, %d stream threads%n",
+                records, unique, streamThreads));
+        text.append(String.format(Locale.ROOT, "| %-12s | %10s | %8s | %12s | %13s | %13s |%n", "variant", "msgs/s",
+                "÷ pass", "output", "claim p50 ms", "claim p99 ms"));
+        text.append("|--------------|------------|----------|--------------|---------------|---------------|\n");
+        for (var row : rows) {
+            text.append(String.format(Locale.ROOT, "| %-12s | %,10.0f | %8.2f | %,12d | %13s | %13s |%n",
+                    row.variant().label, row.msgsPerSec(), row.msgsPerSec() / passThrough(), row.output(),
+                    millis(row.claimP50Ms()), millis(row.claimP99Ms())));
+        }
+        if (keyApi != null) {
+            text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (JDK HttpClient, HTTP/1.1), against raw Jedis "
+                    + "SET NX PX on %d connections%n", concurrency, concurrency));
+            text.append(String.format(Locale.ROOT, "| %-26s | %10s | %8s | %8s | %8s |%n", "variant", "claims/s", "p50 ms",
+                    "p99 ms", "failed"));
+            text.append("|----------------------------|------------|----------|----------|----------|\n");
+            apiRow(text, "key-api (WAIT 1, default)", keyApi);
+            apiRow(text, "key-api (no WAIT)", keyApiNoWait);
+            apiRow(text, "raw Jedis SET NX PX", rawJedis);
+            text.append(String.format(Locale.ROOT, "key-api ÷ raw Jedis: %.2f%n", keyApi.perSecond() / rawJedis.perSecond()));
+        }
+        if (failover != null) {
+            text.append(String.format(Locale.ROOT, "%nfailover: new master after %.1f s; first claim after the kill: "
+                            + "processor %.1f s, key-api %.1f s%n", failover.promotedSec(), failover.processorSec(),
+                    failover.keyApiSec()));
+        }
+        return text.toString();
+    }
+
+    private static void apiRow(StringBuilder text, String name, LoadLoop.Result result) {
+        text.append(String.format(Locale.ROOT, "| %-26s | %,10.0f | %8.2f | %8.2f | %,8d |%n", name, result.perSecond(),
+                result.p50Ms(), result.p99Ms(), result.failures()));
+    }
+
+    private static String millis(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    Map<String, Object> toMap() {
+        var json = new LinkedHashMap<String, Object>();
+        json.put("machine", machine);
+        json.put("records", records);
+        json.put("processor", ProcessorBench.toJson(rows));
+        if (keyApi != null) {
+            var api = new LinkedHashMap<String, Object>();
+            api.put("claimsPerSec", Math.round(keyApi.perSecond()));
+            api.put("p50Ms", keyApi.p50Ms());
+            api.put("p99Ms", keyApi.p99Ms());
+            api.put("rawJedisPerSec", Math.round(rawJedis.perSecond()));
+            api.put("noWaitClaimsPerSec", Math.round(keyApiNoWait.perSecond()));
+            api.put("concurrency", concurrency);
+            json.put("keyApi", api);
+        }
+        if (failover != null) {
+            json.put("failoverStallSec", Map.of("processor", failover.processorSec(), "keyApi", failover.keyApiSec()));
+        }
+        var outputs = new LinkedHashMap<String, Object>();
+        rows.forEach(row -> outputs.put(row.variant().label, row.output()));
+        json.put("outputRecords", outputs);
+        json.put("uniquePayments", unique);
+        return json;
+    }
+
+    String json() throws JsonProcessingException {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap()) + "\n";
+    }
+
+    /** A page with one inline SVG bar chart of msgs/s per processor variant and the table; no scripts, no network. */
+    String html() {
+        double max = rows.stream().mapToDouble(ProcessorBench.Row::msgsPerSec).max().orElse(1);
+        var bars = new ArrayList<String>();
+        int y = 10;
+        for (var row : rows) {
+            int width = (int) Math.round(500 * row.msgsPerSec() / max);
+            bars.add(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text><rect x=\"110\" y=\"%d\" width=\"%d\" "
+                            + "height=\"22\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%,.0f msgs/s</text>", y + 16,
+                    row.variant().label, y, width, row.variant().quondam() ? "#2f6fb3" : "#9aa5b1", 116 + width, y + 16,
+                    row.msgsPerSec()));
+            y += 32;
+        }
+        return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Quondam benchmark</title>"
+                + "<style>body{font-family:sans-serif;margin:2em}svg text{font-size:13px}pre{background:#f4f4f4;"
+                + "padding:1em}</style></head><body>\n<h1>Quondam benchmark</h1>\n<p>Processor throughput per variant "
+                + "(grey: baselines without Redis, blue: Quondam durability modes).</p>\n"
+                + "<svg width=\"760\" height=\"" + (y + 10) + "\">" + String.join("", bars) + "</svg>\n<pre>"
+                + table().replace("&", "&amp;").replace("<", "&lt;") + "</pre>\n</body></html>\n";
+    }
+}

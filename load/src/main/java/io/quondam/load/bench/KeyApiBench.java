@@ -1,0 +1,87 @@
+package io.quondam.load.bench;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quondam.keyapi.KeyApi;
+import io.quondam.keyapi.KeyApiConfig;
+import io.quondam.keyapi.KeyStorePool;
+import io.quondam.keyapi.TenantTokens;
+import io.quondam.stack.LocalStack;
+import io.quondam.store.RedisKeyStore;
+import io.quondam.store.RedisSettings;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * key-api claims per second at a fixed concurrency, against the limit of any HTTP facade: the same number of raw
+ * Jedis connections doing {@code SET key value NX PX} on the same Redis master.
+ */
+final class KeyApiBench {
+    private static final String TOKEN = "bench-token";
+    private static final long TTL_MILLIS = Duration.ofHours(1).toMillis();
+
+    private final LocalStack stack;
+    private final int concurrency;
+    private final Duration duration;
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
+
+    KeyApiBench(LocalStack stack, int concurrency, Duration duration) {
+        this.stack = stack;
+        this.concurrency = concurrency;
+        this.duration = duration;
+    }
+
+    RedisSettings redisSettings() {
+        return RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
+                stack.sentinelPassword());
+    }
+
+    /** key-api in this JVM with one Redis session per client; {@code minReplicas} 1 is its default (WAIT 1). */
+    LoadLoop.Result keyApi(int minReplicas) throws InterruptedException {
+        var registry = new SimpleMeterRegistry();
+        var sessions = new AtomicInteger();
+        try (var store = new KeyStorePool(concurrency, () -> new RedisKeyStore(redisSettings(), registry,
+                "bench-key-api-" + sessions.incrementAndGet()), Duration.ofSeconds(5), minReplicas, Duration.ofSeconds(1))) {
+            var app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("bench=" + TOKEN)), store, registry)
+                    .start("127.0.0.1", 0);
+            try {
+                var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                String base = "http://127.0.0.1:" + app.port() + "/v1/keys/api-" + minReplicas + "-" + runId + "-";
+                return LoadLoop.run(concurrency, duration, thread -> sequence -> http.send(HttpRequest
+                        .newBuilder(URI.create(base + thread + "-" + sequence))
+                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"owner\":\"bench\"}")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 201);
+            } finally {
+                app.stop();
+            }
+        }
+    }
+
+    /** {@code SET NX PX} from as many plain Jedis connections to the current master as key-api has clients. */
+    LoadLoop.Result rawJedis() throws InterruptedException {
+        var master = HostAndPort.from(stack.currentMasterAddress());
+        var config = DefaultJedisClientConfig.builder().password(stack.redisPassword()).build();
+        var connections = new java.util.ArrayList<Jedis>();
+        try {
+            for (int i = 0; i < concurrency; i++) {
+                connections.add(new Jedis(master, config));
+            }
+            var params = SetParams.setParams().nx().px(TTL_MILLIS);
+            return LoadLoop.run(concurrency, duration, thread -> {
+                Jedis jedis = connections.get(thread);
+                return sequence -> "OK".equals(jedis.set("bench:raw:" + runId + ":" + thread + ":" + sequence, "bench",
+                        params));
+            });
+        } finally {
+            connections.forEach(Jedis::close);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.quondam.load.bench;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quondam.config.Settings;
+import io.quondam.dedup.DedupApp;
+import io.quondam.dedup.ProcessorConfig;
+import io.quondam.stack.Await;
+import io.quondam.stack.LocalStack;
+import io.quondam.testdata.CommittedRecords;
+import io.quondam.testdata.PaymentEvents;
+import io.quondam.testdata.Pipeline;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * Processor throughput: the same input topic (duplicated payments, 6 partitions) read to its end by each variant in
+ * turn, with its own application id and output topic, on the same broker and Redis.
+ */
+final class ProcessorBench {
+    static final String INPUT = "bench.input";
+    static final int PARTITIONS = 6;
+    private static final long SEED = 42;
+
+    /** The variants in the order they run and are reported. */
+    enum Variant {
+        PASS_THROUGH("passThrough"), WINDOW_STORE("windowStore"), PER_COMMIT("perCommit"), PER_RECORD("perRecord"),
+        NONE("none");
+
+        final String label;
+
+        Variant(String label) {
+            this.label = label;
+        }
+
+        boolean quondam() {
+            return this != PASS_THROUGH && this != WINDOW_STORE;
+        }
+    }
+
+    /** One variant's outcome: rate over the time from RUNNING to caught up, records it wrote, claim latency. */
+    record Row(Variant variant, double msgsPerSec, double seconds, long output, double claimP50Ms, double claimP99Ms) {
+    }
+
+    private final LocalStack stack;
+    private final int records;
+    private final int streamThreads;
+    private final Path stateDir;
+    private final PrintStream out;
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
+    private long unique;
+
+    ProcessorBench(LocalStack stack, int records, int streamThreads, Path stateDir, PrintStream out) {
+        this.stack = stack;
+        this.records = records;
+        this.streamThreads = streamThreads;
+        this.stateDir = stateDir;
+        this.out = out;
+    }
+
+    long unique() {
+        return unique;
+    }
+
+    List<Row> run(List<Variant> variants) throws InterruptedException, ExecutionException {
+        var topics = new LinkedHashMap<String, Integer>();
+        topics.put(INPUT, PARTITIONS);
+        for (var variant : variants) {
+            topics.put(output(variant), PARTITIONS);
+            topics.put(deadLetters(variant), 1);
+        }
+        stack.createTopics(topics);
+        var events = PaymentEvents.generate(records, 0.3, SEED);
+        unique = PaymentEvents.count(events, PaymentEvents.Kind.ORIGINAL);
+        out.printf("producing %,d records (%,d unique payments, 30%% duplicates) to %s ...%n", records, unique, INPUT);
+        try (var pipeline = new Pipeline(stack.bootstrapServers())) {
+            pipeline.produce(INPUT, events, Integer.MAX_VALUE, new AtomicInteger()).get();
+            events = null; // the generated records can take a few hundred MB
+            var rows = new ArrayList<Row>();
+            for (var variant : variants) {
+                var row = measure(variant, pipeline);
+                out.printf("  %-12s %,10.0f msgs/s  %6.1f s  output %,d%n", variant.label, row.msgsPerSec(), row.seconds(),
+                        row.output());
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    private Row measure(Variant variant, Pipeline pipeline) {
+        String applicationId = "bench-" + variant.label + "-" + runId;
+        var registry = new SimpleMeterRegistry();
+        Runner runner = variant.quondam() ? dedup(variant, applicationId, registry) : baseline(variant, applicationId);
+        double seconds;
+        try {
+            runner.start();
+            Await.until(Duration.ofSeconds(120), runner::running, applicationId + " to reach RUNNING");
+            long started = System.nanoTime();
+            pipeline.awaitCaughtUp(applicationId, INPUT, Duration.ofSeconds(Math.max(300, records / 200)));
+            seconds = (System.nanoTime() - started) / 1e9;
+        } finally {
+            runner.close();
+        }
+        var latency = registry.find("quondam.claim.latency").timer();
+        long output = CommittedRecords.count(stack.bootstrapServers(), output(variant), Duration.ofMinutes(5));
+        return new Row(variant, records / seconds, seconds, output, percentileMs(latency, 0.5),
+                percentileMs(latency, 0.99));
+    }
+
+    static double percentileMs(Timer timer, double percentile) {
+        if (timer == null) {
+            return Double.NaN;
+        }
+        for (var value : timer.takeSnapshot().percentileValues()) {
+            if (value.percentile() == percentile) {
+                return value.value(TimeUnit.MILLISECONDS);
+            }
+        }
+        return Double.NaN;
+    }
+
+    private Runner dedup(Variant variant, String applicationId, MeterRegistry registry) {
+        String durability = variant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        var app = dedupApp(stack, applicationId, INPUT, output(variant), deadLetters(variant), durability, streamThreads,
+                stateDir, registry);
+        return new Runner() {
+            @Override
+            public void start() {
+                app.start();
+            }
+
+            @Override
+            public boolean running() {
+                return app.isReady();
+            }
+
+            @Override
+            public void close() {
+                app.close();
+            }
+        };
+    }
+
+    /** A dedup-processor on the stack, claiming in a namespace of its own so that every run claims afresh. */
+    static DedupApp dedupApp(LocalStack stack, String applicationId, String input, String output, String deadLetters,
+                             String durability, int streamThreads, Path stateDir, MeterRegistry registry) {
+        var settings = new HashMap<>(stack.environment());
+        settings.put("QUONDAM_APPLICATION_ID", applicationId);
+        settings.put("QUONDAM_INPUT_TOPIC", input);
+        settings.put("QUONDAM_OUTPUT_TOPIC", output);
+        settings.put("QUONDAM_DLQ_TOPIC", deadLetters);
+        settings.put("QUONDAM_NAMESPACE", applicationId);
+        settings.put("QUONDAM_DURABILITY", durability);
+        settings.put("QUONDAM_STREAM_THREADS", Integer.toString(streamThreads));
+        settings.put("QUONDAM_STATE_DIR", stateDir.resolve(applicationId).toString());
+        return new DedupApp(ProcessorConfig.from(Settings.of(settings)), registry);
+    }
+
+    private Runner baseline(Variant variant, String applicationId) {
+        Topology topology = variant == Variant.PASS_THROUGH
+                ? BaselineTopologies.passThrough(INPUT, output(variant))
+                : BaselineTopologies.windowStoreDedup(INPUT, output(variant));
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100); // Quondam's default, for a like-for-like comparison
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(applicationId).toString());
+        var streams = new KafkaStreams(topology, props);
+        return new Runner() {
+            @Override
+            public void start() {
+                streams.start();
+            }
+
+            @Override
+            public boolean running() {
+                return streams.state() == KafkaStreams.State.RUNNING;
+            }
+
+            @Override
+            public void close() {
+                streams.close(Duration.ofSeconds(30));
+            }
+        };
+    }
+
+    static String output(Variant variant) {
+        return "bench.out." + variant.label;
+    }
+
+    private static String deadLetters(Variant variant) {
+        return "bench.dlq." + variant.label;
+    }
+
+    /** A Kafka Streams application under test. */
+    private interface Runner {
+        void start();
+
+        boolean running();
+
+        void close();
+    }
+
+    static Map<String, Object> toJson(List<Row> rows) {
+        var json = new LinkedHashMap<String, Object>();
+        rows.forEach(row -> json.put(row.variant().label, Math.round(row.msgsPerSec())));
+        rows.stream().filter(row -> row.variant() == Variant.PER_COMMIT).findFirst().ifPresent(row -> {
+            json.put("claimP50Ms", row.claimP50Ms());
+            json.put("claimP99Ms", row.claimP99Ms());
+        });
+        return json;
+    }
+}

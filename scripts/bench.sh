@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Benchmarks on one fresh local stack (.stack/bench, free ports on 127.0.0.1): processor throughput of a pass-through
+# Kafka Streams app, the classic window-store dedup and Quondam's three durability modes on the same input; key-api
+# claims/s against raw Jedis SET NX PX; and the stall after a kill -9 of the Redis master. Prints a table and writes
+# load/target/bench/results.json and results.html (a bar chart). Stops everything it started.
+#
+# Settings (environment): BENCH_RECORDS (1000000), BENCH_STREAM_THREADS (2), BENCH_API_CONCURRENCY (16),
+# BENCH_API_DURATION (20s), BENCH_VARIANTS (all: passThrough,windowStore,perCommit,perRecord,none),
+# BENCH_OUTPUT (load/target/bench). Needs only Java 17 and Maven; 1,000,000 records take 15-30 minutes on 2 cores.
+set -euo pipefail
+
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  exit 0
+fi
+cd "$(dirname "$0")/.."
+. scripts/lib/load-classpath.sh
+load_classpath
+
+exec java -Xmx3g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$LOAD_CLASSPATH" io.quondam.load.bench.BenchCli
