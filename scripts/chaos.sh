@@ -6,6 +6,7 @@
 #
 # usage: scripts/chaos.sh [local|k8s] [--every S] [--duration S] [--count N] [--kill-processor]
 #                         [--stack-dir DIR] [--namespace NS]
+# (scripts/chaos-k8s.sh is the cluster-only variant that also times each failover.)
 #   --every S          seconds between kills (default 30)
 #   --duration S       stop after S seconds (default 300)
 #   --count N          stop after N Redis master kills (default: no limit but the duration)
@@ -15,11 +16,11 @@
 # Needs no redis-cli: Sentinel is asked over bash's /dev/tcp. Prints one line per kill and a summary.
 set -euo pipefail
 
-mode=local every=30 duration=300 count=0 kill_processor=false namespace=quondam
+mode=local every=30 duration=300 count=0 kill_processor=false namespace=${QUONDAM_K8S_NAMESPACE:-quondam}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stack_dir="$root/.stack/load"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "chaos.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
@@ -119,15 +120,18 @@ kill_local_processor() {
 
 k8s() { kubectl --namespace "$namespace" "$@"; }
 
+# As scripts/chaos-k8s.sh: Sentinels run as pods sentinel-0..2 and report the master by its pod's host name.
 kill_k8s_master() {
-  local sentinel ip pod
-  sentinel=$(k8s get pods -l app.kubernetes.io/name=redis-sentinel -o jsonpath='{.items[0].metadata.name}')
-  ip=$(k8s exec "$sentinel" -- redis-cli -p 26379 ${QUONDAM_SENTINEL_PASSWORD:+-a "$QUONDAM_SENTINEL_PASSWORD"} \
-    --no-auth-warning SENTINEL get-master-addr-by-name "${QUONDAM_REDIS_MASTER_NAME:-quondam}" | head -1)
-  pod=$(k8s get pods -l app.kubernetes.io/name=redis -o jsonpath="{.items[?(@.status.podIP=='$ip')].metadata.name}")
-  [[ -n "$pod" ]] || { log "no redis pod has the master's address $ip"; return 1; }
+  local i answer="" pod
+  for i in 0 1 2; do
+    answer=$(k8s exec "sentinel-$i" -c sentinel -- redis-cli -p 26379 --raw \
+      SENTINEL get-master-addr-by-name quondam 2>/dev/null | head -n 1 || true)
+    [[ -n "$answer" ]] && break
+  done
+  [[ -n "$answer" ]] || { log "no Sentinel pod answered; skipping this round"; return 1; }
+  pod=${answer%%.*}
   k8s delete pod "$pod" --grace-period=0 --force --wait=false >/dev/null
-  log "deleted Redis master pod $pod ($ip)"
+  log "deleted Redis master pod $pod"
 }
 
 kill_k8s_processor() {

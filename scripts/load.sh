@@ -13,9 +13,9 @@
 #   --rate R          payments per second into the input topic (default 200)
 #   --chaos-every S   seconds between Redis master kills, 0 for none (default 30)
 #   --api-rate R      key-api flows per second, for each of the legacy and the /v1 flow (default 20)
-# k8s: runs chaos.sh k8s against the current kubectl context; the simulations need the services reachable on
-# 127.0.0.1 (kubectl port-forward) and are run with:
-#   mvn -pl load -am -DskipTests package gatling:test -Dgatling.simulationClass=... -Dquondam.load.key-api-url=...
+# k8s: run through scripts/load-k8s.sh, which port-forwards the services and sets QUONDAM_KEY_API_URL,
+# QUONDAM_LEDGER_URL, QUONDAM_API_TOKEN and QUONDAM_K8S_NAMESPACE; runs KeyApiSimulation against the key-api while
+# chaos.sh k8s deletes the Redis master pod (and a processor pod), then checks the ledger summary for leaked duplicates.
 set -euo pipefail
 
 mode=local duration=60 chaos_every=30 processor_kills=true
@@ -41,12 +41,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 if [[ "$mode" == k8s ]]; then
-  (( chaos_every > 0 )) || die "k8s mode is only the chaos; --chaos-every must be above 0"
-  chaos_flags=(k8s --every "$chaos_every" --duration $((2 * duration)))
-  [[ "$processor_kills" == true ]] && chaos_flags+=(--kill-processor)
-  exec scripts/chaos.sh "${chaos_flags[@]}"
+  [[ -n "${QUONDAM_KEY_API_URL:-}" && -n "${QUONDAM_API_TOKEN:-}" ]] \
+    || die "k8s mode needs QUONDAM_KEY_API_URL and QUONDAM_API_TOKEN: run it through scripts/load-k8s.sh"
+  command -v kubectl >/dev/null || die "kubectl is not on PATH"
 fi
-
 for tool in java mvn; do
   command -v "$tool" >/dev/null || die "$tool is not on PATH (needs Java 17 and Maven)"
 done
@@ -71,10 +69,24 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+java_cmd=(java -Xmx768m --add-opens=java.base/java.lang=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+  -cp "load/target/classes:$(cat "$classpath_file")" io.quondam.load.LoadCli)
+
+if [[ "$mode" == k8s ]]; then
+  if (( chaos_every > 0 )); then
+    chaos_flags=(k8s --every "$chaos_every" --duration $((duration + 10)))
+    [[ "$processor_kills" == true ]] && chaos_flags+=(--kill-processor)
+    scripts/chaos.sh "${chaos_flags[@]}" &
+    chaos_pid=$!
+  fi
+  status=0
+  "${java_cmd[@]}" --key-api-url "$QUONDAM_KEY_API_URL" --api-token "$QUONDAM_API_TOKEN" \
+    --ledger-url "${QUONDAM_LEDGER_URL:-}" "${cli_args[@]}" || status=$?
+  exit "$status"
+fi
+
 rm -f "$stack_dir/ready"
-java -Xmx768m --add-opens=java.base/java.lang=ALL-UNNAMED \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-  -cp "load/target/classes:$(cat "$classpath_file")" io.quondam.load.LoadCli --dir "$stack_dir" "${cli_args[@]}" &
+"${java_cmd[@]}" --dir "$stack_dir" "${cli_args[@]}" &
 load_pid=$!
 
 # The stack takes a minute at most to come up; chaos starts once LoadCli says the services are ready.

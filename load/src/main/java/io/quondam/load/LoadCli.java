@@ -8,11 +8,16 @@ import io.quondam.load.gatling.LoadSettings;
 import io.quondam.stack.Await;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.StackOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -22,8 +27,13 @@ import java.util.stream.Collectors;
  * KeyApiSimulation; lets the pipeline drain and runs the verifier. Prints both report paths and, as the last line,
  * one JSON object. Exits 0 only when both Gatling runs passed their assertions and every payment was booked exactly
  * once; 2 on bad arguments. Stops everything it started.
+ *
+ * <p>{@code scripts/load.sh k8s} (through scripts/load-k8s.sh) passes {@code --key-api-url}: then no stack is started,
+ * only KeyApiSimulation runs against that address (the cluster's Kafka is not reachable through a port-forward), and
+ * the ledger's {@code /payments/summary} at {@code --ledger-url} must show no leaked duplicate.
  */
 public final class LoadCli {
+    private static final Pattern LEAKED = Pattern.compile("\"leakedDuplicates\"\\s*:\\s*(\\d+)");
     private LoadCli() {
     }
 
@@ -38,6 +48,12 @@ public final class LoadCli {
         int p99 = cli.integer("--p99-ms", 3000, 1, 600_000);
         Path dir = Path.of(cli.nonEmpty("--dir", ".stack/load")).toAbsolutePath();
         Path results = Path.of(cli.nonEmpty("--results", "load/target/gatling")).toAbsolutePath();
+        String externalKeyApi = cli.string("--key-api-url", "");
+        String externalToken = cli.string("--api-token", "");
+        String ledgerUrl = cli.string("--ledger-url", "");
+        if (!externalKeyApi.isEmpty() && externalToken.isEmpty()) {
+            cli.problem("--key-api-url needs --api-token");
+        }
         Map<DuplicateShape, Integer> weights = Map.of();
         try {
             weights = DuplicateShape.parseWeights(shapes);
@@ -49,6 +65,12 @@ public final class LoadCli {
         } catch (ConfigException e) {
             System.err.println("load: " + e.getMessage());
             System.exit(2);
+        }
+        if (!externalKeyApi.isEmpty()) {
+            var settings = new LoadSettings("127.0.0.1:19092", Demo.INPUT, rate, Duration.ofSeconds(durationSeconds),
+                    duplicatePercent, weights, Duration.ofSeconds(5), 42, dir.resolve("manifest.txt"), externalKeyApi,
+                    externalToken, apiRate, p99, 0.05);
+            System.exit(runExternal(settings, ledgerUrl, results));
         }
         String token = UUID.randomUUID().toString();
         Files.createDirectories(dir);
@@ -99,6 +121,23 @@ public final class LoadCli {
         }
         System.out.println(json);
         System.exit(passed ? 0 : 1);
+    }
+
+    private static int runExternal(LoadSettings settings, String ledgerUrl, Path results) throws Exception {
+        var keyApi = LoadRun.gatling(KeyApiSimulation.class, settings, results);
+        System.out.printf("Gatling KeyApiSimulation %s: %s%n", verdict(keyApi), keyApi.reportText());
+        long leaked = 0;
+        if (!ledgerUrl.isEmpty()) {
+            var http = HttpClient.newHttpClient();
+            String summary = http.send(HttpRequest.newBuilder(
+                            URI.create(ledgerUrl + "/payments/summary")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            System.out.println("ledger summary: " + summary);
+            var matcher = LEAKED.matcher(summary);
+            leaked = matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+        }
+        System.out.println("{\"keyApiGatlingStatus\":" + keyApi.status() + ",\"leakedDuplicates\":" + leaked + "}");
+        return keyApi.passed() && leaked == 0 ? 0 : 1;
     }
 
     private static String verdict(LoadRun.GatlingResult result) {

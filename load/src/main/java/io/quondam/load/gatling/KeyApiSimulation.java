@@ -24,7 +24,8 @@ import java.util.UUID;
  * ({@code claimed=false}). The /v1 flow is an idempotent operation as a client runs it: claim, a competing claim by
  * another owner (409), the same owner's retried claim (200 IN_PROGRESS), the result, and a retry after it that gets
  * the stored response replayed. A 503 (Redis failing over) is retried after the server's Retry-After of 2 s, with
- * the same owner, as the API asks; each 503 still counts as a failed request in the report.
+ * the same owner, as the API asks; each 503 still counts as a failed request in the report. Every request carries
+ * the bearer token, which the legacy routes ignore unless {@code QUONDAM_LEGACY_AUTH=bearer}.
  */
 public class KeyApiSimulation extends Simulation {
     private static final int ATTEMPTS = 4;
@@ -45,12 +46,15 @@ public class KeyApiSimulation extends Simulation {
                 .exec(session -> session.set("shard", "shard-" + session.userId() % 16)
                         .set("key", run + "-legacy-" + session.userId()))
                 .exec(retried("legacy register", http("legacy register").put("/keys")
+                        .header("Authorization", "Bearer " + settings.keyApiToken())
                         .body(StringBody("{\"shard\":\"#{shard}\",\"key\":\"#{key}\"}"))
                         .check(status().is(201))))
                 .exec(retried("legacy claim", http("legacy claim").delete("/keys")
+                        .header("Authorization", "Bearer " + settings.keyApiToken())
                         .body(StringBody("{\"shard\":\"#{shard}\",\"key\":\"#{key}\"}"))
                         .check(status().is(200), jsonPath("$.claimed").ofBoolean().is(true))))
                 .exec(retried("legacy duplicate claim", http("legacy duplicate claim").delete("/keys")
+                        .header("Authorization", "Bearer " + settings.keyApiToken())
                         .body(StringBody("{\"shard\":\"#{shard}\",\"key\":\"#{key}\"}"))
                         .check(status().is(200), jsonPath("$.claimed").ofBoolean().is(false))));
 
