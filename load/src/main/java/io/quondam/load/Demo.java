@@ -9,8 +9,6 @@ import io.quondam.testdata.CommittedRecords;
 import io.quondam.testdata.PaymentEvents;
 import io.quondam.testdata.Pipeline;
 import java.io.PrintStream;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -133,19 +131,8 @@ final class Demo {
                 ledgerRows < 0 ? "(schema not created yet)" : String.format("%,7d", ledgerRows));
     }
 
-    /** Rows booked, leaks recorded and records quarantined: every forwarded record ends in exactly one of them. */
     private long ledgerAccountedFor() {
-        try (var db = DriverManager.getConnection(ledger.jdbcUrl(), ledger.user(), ledger.password());
-             var rows = db.createStatement().executeQuery("SELECT (SELECT count(*) FROM payments)"
-                     + " + (SELECT count(*) FROM leaked_duplicates) + (SELECT count(*) FROM quarantine)")) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (SQLException e) {
-            if ("42P01".equals(e.getSQLState())) {
-                return -1; // undefined table: the consumer has not created its schema yet
-            }
-            throw new IllegalStateException("cannot read the ledger at " + ledger.jdbcUrl() + ": " + e.getMessage(), e);
-        }
+        return Ledger.accountedFor(ledger);
     }
 
     private ChildProcess startProcessor() {

@@ -67,6 +67,15 @@ public final class PaymentEvents {
         return placed.stream().map(Placed::event).toList();
     }
 
+    /**
+     * The first occurrence of payment {@code index} of {@code seed}, built on its own (same id and JSON shape as
+     * {@link #generate}), for generators that produce one payment at a time, such as an open-model load test.
+     */
+    public static Event original(long seed, int index) {
+        String id = paymentId(seed, index);
+        return payment(id, id, new Random(seed * 1_000_003L + index), Kind.ORIGINAL);
+    }
+
     public static String paymentId(long seed, int index) {
         return "pay-" + seed + "-" + index;
     }

@@ -1,0 +1,177 @@
+package io.quondam.load;
+
+import io.quondam.stack.Await;
+import io.quondam.stack.ChildJvm;
+import io.quondam.stack.ChildProcess;
+import io.quondam.stack.FreePorts;
+import io.quondam.stack.LocalStack;
+import io.quondam.stack.RedisNode;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The three services on a {@link LocalStack}, as child JVMs on this module's classpath, plus what a platform would do
+ * for them under chaos: a processor that died (kill -9 by scripts/chaos.sh) is started again, and a Redis data node
+ * that died is started again as a replica once Sentinel has promoted another master, as a StatefulSet would.
+ */
+final class LocalServices implements AutoCloseable {
+    static final String KEY_API_TENANT = "load";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final LocalStack stack;
+    private final PrintStream out;
+    private final String keyApiToken;
+    private final int keyApiPort = FreePorts.allocate(1).get(0);
+    private final AtomicInteger processorStarts = new AtomicInteger();
+    private final AtomicInteger redisRestarts = new AtomicInteger();
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        var thread = new Thread(runnable, "load-supervisor");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Thread shutdownHook = new Thread(this::stopSupervising, "load-services-shutdown");
+    private volatile ChildProcess processor;
+    private volatile boolean closing;
+
+    LocalServices(LocalStack stack, String keyApiToken, PrintStream out) {
+        this.stack = stack;
+        this.keyApiToken = keyApiToken;
+        this.out = out;
+    }
+
+    /** Starts consumer, processor and key-api, waits for the key-api to be ready, then starts supervising. */
+    void start() {
+        var consumerEnv = new HashMap<>(stack.environment());
+        consumerEnv.put("QUONDAM_HTTP_PORT", "0");
+        startService("payments-consumer", "io.quondam.payments.Main", consumerEnv);
+        processor = startProcessor();
+        var keyApiEnv = new HashMap<>(stack.environment());
+        keyApiEnv.put("QUONDAM_TOKENS", KEY_API_TENANT + "=" + keyApiToken);
+        keyApiEnv.put("QUONDAM_HTTP_HOST", "127.0.0.1");
+        keyApiEnv.put("QUONDAM_HTTP_PORT", Integer.toString(keyApiPort));
+        var keyApi = startService("key-api", "io.quondam.keyapi.Main", keyApiEnv);
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Await.until(READY_TIMEOUT, () -> {
+            keyApi.requireAlive();
+            return answers200(http, keyApiUrl() + "/health/ready");
+        }, "the key-api to be ready at " + keyApiUrl());
+        // On Ctrl-C the stack's own hook kills the services; this one keeps the supervisor from starting new ones.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        supervisor.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
+    }
+
+    String keyApiUrl() {
+        return "http://127.0.0.1:" + keyApiPort;
+    }
+
+    /** Processors started after the first one. */
+    int processorRestarts() {
+        return Math.max(0, processorStarts.get() - 1);
+    }
+
+    int redisRestarts() {
+        return redisRestarts.get();
+    }
+
+    /** The variables a script needs to find this run's services (chaos.sh reads the Sentinel ones). */
+    Map<String, String> environment() {
+        var env = new HashMap<>(stack.environment());
+        env.put("QUONDAM_KEY_API_URL", keyApiUrl());
+        env.put("QUONDAM_STACK_DIR", stack.dir().toAbsolutePath().toString());
+        return env;
+    }
+
+    private void supervise() {
+        if (closing) {
+            return;
+        }
+        try {
+            if (!processor.isAlive()) {
+                out.println("  ! the dedup-processor is gone; starting a new one");
+                processor = startProcessor();
+            }
+            for (int port : stack.options().redisPorts()) {
+                if (!stack.redisNode(port).isAlive()) {
+                    restartRedisOnceFailedOver(port);
+                }
+            }
+        } catch (RuntimeException e) {
+            out.println("  ! supervisor: " + e.getMessage()); // try again on the next tick
+        }
+    }
+
+    private void restartRedisOnceFailedOver(int port) {
+        // An empty node must never come back as master: only once Sentinel names another master does it rejoin.
+        String master = stack.currentMasterAddress();
+        if (!master.endsWith(":" + port)) {
+            stack.restartRedisNode(port);
+            redisRestarts.incrementAndGet();
+            out.printf("  ! %s restarted as a replica of %s%n", RedisNode.name(port), master);
+        }
+    }
+
+    private ChildProcess startProcessor() {
+        var env = new HashMap<>(stack.environment());
+        env.put("QUONDAM_APPLICATION_ID", Demo.APPLICATION_ID);
+        env.put("QUONDAM_DUPLICATES_TOPIC", Demo.DUPLICATES);
+        env.put("QUONDAM_STREAM_THREADS", "2");
+        env.put("QUONDAM_REPLICATION_FACTOR", "1");
+        env.put("QUONDAM_STATE_DIR", stack.dir().resolve("processor-state").toAbsolutePath().toString());
+        env.put("QUONDAM_HTTP_PORT", "0");
+        env.put("QUONDAM_STREAMS_SESSION_TIMEOUT_MS", "6000"); // a killed instance's partitions move on sooner
+        return startService("dedup-processor-" + processorStarts.incrementAndGet(), "io.quondam.dedup.Main", env);
+    }
+
+    private ChildProcess startService(String name, String mainClass, Map<String, String> env) {
+        var process = stack.startJvm(name, ChildJvm.of(mainClass).withJvmOptions("-Xmx384m").withEnvironment(env));
+        out.printf("started %s (pid %d, log %s)%n", name, process.pid(), process.logFile());
+        return process;
+    }
+
+    private static boolean answers200(HttpClient http, String url) {
+        try {
+            var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + url, e);
+        }
+    }
+
+    /** Stops supervising; the stack kills the services with everything else. */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook runs by itself
+        }
+        stopSupervising();
+    }
+
+    private void stopSupervising() {
+        closing = true;
+        supervisor.shutdownNow();
+        try {
+            supervisor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        var last = processor;
+        if (last != null) {
+            last.kill9(); // one the supervisor started while the stack was already being stopped
+        }
+    }
+}
