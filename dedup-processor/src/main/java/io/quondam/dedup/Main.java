@@ -36,7 +36,14 @@ public final class Main {
             ops.close();
             stopped.countDown();
         }, "quondam-shutdown"));
-        app.start();
+        try {
+            app.start();
+        } catch (RuntimeException e) {
+            // For example unreadable local state after a kill -9: exit, so that a supervisor restarts the process
+            // rather than keeping a JVM alive that processes nothing (the shutdown hook closes what was opened).
+            log.error("Kafka Streams failed to start; exiting", e);
+            System.exit(1);
+        }
         log.info("dedup-processor started: {} -> {} (durability {}, ops port {})", config.inputTopic(),
                 config.outputTopic(), Settings.word(config.durability()), ops.port());
         stopped.await();
