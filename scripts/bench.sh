@@ -6,11 +6,12 @@
 #
 # Settings (environment): BENCH_RECORDS (1000000), BENCH_STREAM_THREADS (2), BENCH_API_CONCURRENCY (16),
 # BENCH_API_DURATION (20s), BENCH_VARIANTS (all, in this order: passThrough,windowStore,perCommit,perRecord,none),
-# BENCH_OUTPUT (load/target/bench). Needs only Java 17 and Maven; 1,000,000 records take 15-30 minutes on 2 cores.
+# BENCH_OUTPUT (load/target/bench), BENCH_PROCESSOR_SETTINGS (QUONDAM_*=value,... for the Quondam variants).
+# Needs only Java 17 and Maven; 1,000,000 records take 15-30 minutes on 2 cores.
 set -euo pipefail
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
 fi
 cd "$(dirname "$0")/.."

@@ -116,6 +116,9 @@ public final class Settings {
 
     static Duration parseDuration(String raw) {
         var text = raw.trim().toLowerCase(Locale.ROOT);
+        if (text.equals("0")) {
+            return Duration.ZERO; // "off" for the settings whose range allows zero
+        }
         var matcher = DURATION.matcher(text);
         if (matcher.matches()) {
             long amount = Long.parseLong(matcher.group(1));

@@ -17,6 +17,7 @@ class SettingsTest {
         assertThat(Settings.parseDuration("24h")).isEqualTo(Duration.ofHours(24));
         assertThat(Settings.parseDuration("1d")).isEqualTo(Duration.ofDays(1));
         assertThat(Settings.parseDuration("PT5M")).isEqualTo(Duration.ofMinutes(5));
+        assertThat(Settings.parseDuration("0")).isEqualTo(Duration.ZERO);
         assertThat(Settings.parseDuration("soon")).isNull();
     }
 

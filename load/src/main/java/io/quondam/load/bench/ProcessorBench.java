@@ -204,6 +204,13 @@ final class ProcessorBench {
         settings.put("QUONDAM_DURABILITY", durability);
         settings.put("QUONDAM_STREAM_THREADS", Integer.toString(streamThreads));
         settings.put("QUONDAM_STATE_DIR", stateDir.resolve(applicationId).toString());
+        // BENCH_PROCESSOR_SETTINGS=QUONDAM_CLAIM_BATCH=500,QUONDAM_GUARD_RETENTION=0 tries other settings.
+        for (String pair : System.getenv().getOrDefault("BENCH_PROCESSOR_SETTINGS", "").split(",")) {
+            int equals = pair.indexOf('=');
+            if (equals > 0) {
+                settings.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+            }
+        }
         return new DedupApp(ProcessorConfig.from(Settings.of(settings)), registry);
     }
 
