@@ -23,7 +23,7 @@ public final class BenchCli {
         var settings = Settings.fromEnvironment(args);
         int records = settings.integer("BENCH_RECORDS", 1_000_000, 1_000, 50_000_000);
         int threads = settings.integer("BENCH_STREAM_THREADS", 2, 1, 16);
-        int concurrency = settings.integer("BENCH_API_CONCURRENCY", 16, 1, 512);
+        int concurrency = settings.integer("BENCH_API_CONCURRENCY", 8, 1, 512);
         var apiDuration = settings.duration("BENCH_API_DURATION", "20s", Duration.ofSeconds(1), Duration.ofHours(1));
         String variantNames = settings.string("BENCH_VARIANTS", "");
         Path output = Path.of(settings.nonEmpty("BENCH_OUTPUT", "load/target/bench")).toAbsolutePath();
@@ -52,7 +52,7 @@ public final class BenchCli {
             var processor = new ProcessorBench(stack, records, threads, dir.resolve("streams"), System.out);
             results.processor(processor.run(variants), processor.unique());
 
-            System.out.printf("key-api: %d clients for %s after a 3 s warm-up%n", concurrency, apiDuration);
+            System.out.printf("key-api: %d clients for %s after a 10 s warm-up%n", concurrency, apiDuration);
             var keyApi = new KeyApiBench(stack, concurrency, apiDuration);
             results.keyApi(keyApi.keyApi(1), keyApi.keyApi(0), keyApi.rawJedis());
 

@@ -84,7 +84,7 @@ final class BenchResults {
                     millis(row.claimP50Ms()), millis(row.claimP99Ms())));
         }
         if (keyApi != null) {
-            text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (JDK HttpClient, HTTP/1.1), against raw Jedis "
+            text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (keep-alive HTTP/1.1 connections), against raw Jedis "
                     + "SET NX PX on %d connections%n", concurrency, concurrency));
             text.append(String.format(Locale.ROOT, "| %-26s | %10s | %8s | %8s | %8s |%n", "variant", "claims/s", "p50 ms",
                     "p99 ms", "failed"));

@@ -8,11 +8,10 @@ import io.quondam.keyapi.TenantTokens;
 import io.quondam.stack.LocalStack;
 import io.quondam.store.RedisKeyStore;
 import io.quondam.store.RedisSettings;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -51,15 +50,24 @@ final class KeyApiBench {
                 "bench-key-api-" + sessions.incrementAndGet()), Duration.ofSeconds(5), minReplicas, Duration.ofSeconds(1))) {
             var app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("bench=" + TOKEN)), store, registry)
                     .start("127.0.0.1", 0);
+            var clients = new ArrayList<KeepAliveHttpClient>();
             try {
-                var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                String base = "http://127.0.0.1:" + app.port() + "/v1/keys/api-" + minReplicas + "-" + runId + "-";
-                return LoadLoop.run(concurrency, duration, thread -> sequence -> http.send(HttpRequest
-                        .newBuilder(URI.create(base + thread + "-" + sequence))
-                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString("{\"owner\":\"bench\"}")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 201);
+                for (int i = 0; i < concurrency; i++) {
+                    clients.add(new KeepAliveHttpClient(app.port(), TOKEN));
+                }
+                String base = "/v1/keys/api-" + minReplicas + "-" + runId + "-";
+                return LoadLoop.run(concurrency, duration, thread -> sequence -> clients.get(thread)
+                        .put(base + thread + "-" + sequence, "{\"owner\":\"bench\"}") == 201);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot connect to key-api", e);
             } finally {
+                for (var client : clients) {
+                    try {
+                        client.close();
+                    } catch (IOException e) {
+                        // closing a benchmark connection: nothing to do
+                    }
+                }
                 app.stop();
             }
         }
@@ -69,7 +77,7 @@ final class KeyApiBench {
     LoadLoop.Result rawJedis() throws InterruptedException {
         var master = HostAndPort.from(stack.currentMasterAddress());
         var config = DefaultJedisClientConfig.builder().password(stack.redisPassword()).build();
-        var connections = new java.util.ArrayList<Jedis>();
+        var connections = new ArrayList<Jedis>();
         try {
             for (int i = 0; i < concurrency; i++) {
                 connections.add(new Jedis(master, config));
