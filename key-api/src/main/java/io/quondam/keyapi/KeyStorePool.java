@@ -8,6 +8,7 @@ import io.quondam.store.KeyStatus;
 import io.quondam.store.KeyStore;
 import io.quondam.store.KeyStoreUnavailableException;
 import io.quondam.store.ReplicationException;
+import io.quondam.store.ReplicationLagException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
  * {@code borrowTimeout} is answered as "unavailable" (503) rather than queuing without bound.
  */
 public final class KeyStorePool implements KeyStore {
+    /** WAITs for one write while replicas lag, each up to the WAIT timeout, before the request is answered 503. */
+    static final int WAIT_ATTEMPTS = 3;
     private final BlockingQueue<KeyStore> idle;
     private final List<KeyStore> all;
     private final Duration borrowTimeout;
@@ -54,14 +57,26 @@ public final class KeyStorePool implements KeyStore {
     private <T> T durably(Function<KeyStore, T> write) {
         return withSession(session -> {
             T result = write.apply(session);
-            try {
-                session.awaitReplication(minReplicas, waitTimeout);
-            } catch (ReplicationException e) {
-                throw new KeyStoreUnavailableException("the write is not confirmed by " + minReplicas
-                        + " replica(s) yet; retry with the same owner: " + e.getMessage(), e);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    session.awaitReplication(minReplicas, waitTimeout);
+                    return result;
+                } catch (ReplicationLagException e) {
+                    // A replica that is resynchronising (just after a failover) usually catches up within a few
+                    // seconds: wait for it here rather than answer 503 at once.
+                    if (attempt >= WAIT_ATTEMPTS) {
+                        throw notConfirmed(e);
+                    }
+                } catch (ReplicationException e) {
+                    throw notConfirmed(e);
+                }
             }
-            return result;
         });
+    }
+
+    private KeyStoreUnavailableException notConfirmed(ReplicationException e) {
+        return new KeyStoreUnavailableException("the write is not confirmed by " + minReplicas
+                + " replica(s) yet; retry with the same owner: " + e.getMessage(), e);
     }
 
     private <T> T withSession(Function<KeyStore, T> call) {

@@ -179,7 +179,7 @@ public final class RedisKeyStore implements KeyStore {
             throw new ReplicationException("WAIT failed: " + e.getMessage(), e);
         }
         if (acknowledged < minReplicas) {
-            throw new ReplicationException("WAIT " + minReplicas + " " + timeout.toMillis() + ": only "
+            throw new ReplicationLagException("WAIT " + minReplicas + " " + timeout.toMillis() + ": only "
                     + acknowledged + " replica(s) acknowledged the claims of this connection");
         }
         unconfirmedWrites = 0;
