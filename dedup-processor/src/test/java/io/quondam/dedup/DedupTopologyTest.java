@@ -8,7 +8,7 @@ import io.quondam.store.ClaimRequest;
 import io.quondam.store.ClaimResult;
 import io.quondam.store.InMemoryKeyStore;
 import io.quondam.store.KeyStore;
-import io.quondam.store.KeyStoreStub;
+import io.quondam.store.ForwardingKeyStore;
 import io.quondam.store.KeyStoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -300,7 +300,7 @@ class DedupTopologyTest {
     @Test
     void shouldWaitForRedisAndForwardOnceItAnswers() {
         var failures = new AtomicInteger(3);
-        var flaky = new KeyStoreStub(keyStore) {
+        var flaky = new ForwardingKeyStore(keyStore) {
             @Override
             public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
                 if (failures.getAndDecrement() > 0) {
@@ -319,7 +319,7 @@ class DedupTopologyTest {
 
     @Test
     void shouldFailClosedWhenRedisStaysUnavailable() {
-        var down = new KeyStoreStub(keyStore) {
+        var down = new ForwardingKeyStore(keyStore) {
             @Override
             public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
                 throw new KeyStoreUnavailableException("Redis down", null);
@@ -336,7 +336,7 @@ class DedupTopologyTest {
     @Test
     void shouldHoldRecordsUntilTheBatchIsFullAndClaimThemInOneRoundTrip() {
         var batches = new ArrayList<Integer>();
-        var counting = new KeyStoreStub(keyStore) {
+        var counting = new ForwardingKeyStore(keyStore) {
             @Override
             public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
                 batches.add(requests.size());

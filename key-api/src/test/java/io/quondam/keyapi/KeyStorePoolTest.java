@@ -3,20 +3,15 @@ package io.quondam.keyapi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quondam.store.ClaimRequest;
-import io.quondam.store.ClaimResult;
-import io.quondam.store.CompleteResult;
+import io.quondam.store.ForwardingKeyStore;
 import io.quondam.store.InMemoryKeyStore;
 import io.quondam.store.KeyClaim;
-import io.quondam.store.KeyStatus;
-import io.quondam.store.KeyStore;
 import io.quondam.store.KeyStoreUnavailableException;
 import io.quondam.store.ReplicationException;
 import io.quondam.store.ReplicationLagException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -24,54 +19,27 @@ import org.junit.jupiter.api.Test;
 class KeyStorePoolTest {
     private static final Duration DAY = Duration.ofDays(1);
 
-    /** An in-memory store whose WAIT answers are scripted: each call takes the next (null: confirmed). */
-    private static final class ScriptedWait implements KeyStore {
-        private final InMemoryKeyStore data = new InMemoryKeyStore();
-        private final Deque<Optional<ReplicationException>> answers = new ArrayDeque<>();
+    /** An in-memory store whose WAIT answers are scripted: each call takes the next (none left: confirmed). */
+    private static final class ScriptedWait extends ForwardingKeyStore {
+        private final Deque<ReplicationException> failures = new ArrayDeque<>();
         private int waits;
 
+        ScriptedWait() {
+            super(new InMemoryKeyStore());
+        }
+
         ScriptedWait then(ReplicationException failure) {
-            answers.add(Optional.of(failure));
+            failures.add(failure);
             return this;
         }
 
         @Override
         public void awaitReplication(int minReplicas, Duration timeout) {
             waits++;
-            var next = answers.poll();
-            if (next != null && next.isPresent()) {
-                throw next.get();
+            var next = failures.poll();
+            if (next != null) {
+                throw next;
             }
-        }
-
-        @Override
-        public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
-            return data.claimAll(requests);
-        }
-
-        @Override
-        public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
-            return data.claimKey(namespace, key, owner, ttl, fingerprint);
-        }
-
-        @Override
-        public CompleteResult complete(String namespace, String key, String owner, String response,
-                                       Optional<String> fingerprint) {
-            return data.complete(namespace, key, owner, response, fingerprint);
-        }
-
-        @Override
-        public Optional<KeyStatus> status(String namespace, String key) {
-            return data.status(namespace, key);
-        }
-
-        @Override
-        public boolean release(String namespace, String key) {
-            return data.release(namespace, key);
-        }
-
-        @Override
-        public void close() {
         }
     }
 

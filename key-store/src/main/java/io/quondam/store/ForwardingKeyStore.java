@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** A key store that delegates to another; tests override single methods to inject failures. */
-public class KeyStoreStub implements KeyStore {
+/**
+ * A key store that forwards every call to another: override single methods to decorate it, or in tests to inject
+ * failures.
+ */
+public class ForwardingKeyStore implements KeyStore {
     private final KeyStore delegate;
 
-    public KeyStoreStub(KeyStore delegate) {
+    public ForwardingKeyStore(KeyStore delegate) {
         this.delegate = delegate;
     }
 
