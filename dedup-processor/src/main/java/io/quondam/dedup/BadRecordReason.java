@@ -10,6 +10,8 @@ public enum BadRecordReason {
     EMPTY_KEY,
     KEY_TOO_LONG,
     WRONG_KEY_TYPE,
+    /** The key header occurs more than once: which one the producer meant cannot be known. */
+    AMBIGUOUS_KEY,
     TOMBSTONE,
     VALUE_TOO_LARGE;
 

@@ -43,6 +43,11 @@ public final class IdempotencyKeyExtractor {
 
     private String fromJson(byte[] value) throws BadRecordException {
         decodeUtf8(value, "value");
+        // RFC 8259: a JSON text must not start with a byte order mark. Jackson would skip it; we refuse it, so that
+        // a producer that adds one hears about it before a consumer that does not skip it fails on the record.
+        if (value.length >= 3 && (value[0] & 0xFF) == 0xEF && (value[1] & 0xFF) == 0xBB && (value[2] & 0xFF) == 0xBF) {
+            throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value starts with a byte order mark");
+        }
         JsonNode root;
         try {
             root = JSON.readTree(value);
@@ -66,7 +71,14 @@ public final class IdempotencyKeyExtractor {
     }
 
     private String fromHeader(Headers headers) throws BadRecordException {
-        Header header = headers.lastHeader(config.keyHeader());
+        Header header = null;
+        for (Header candidate : headers.headers(config.keyHeader())) {
+            if (header != null) {
+                throw new BadRecordException(BadRecordReason.AMBIGUOUS_KEY,
+                        "header '" + config.keyHeader() + "' occurs more than once");
+            }
+            header = candidate;
+        }
         if (header == null || header.value() == null) {
             throw new BadRecordException(BadRecordReason.MISSING_KEY, "no header '" + config.keyHeader() + "'");
         }

@@ -208,7 +208,11 @@ class DedupTopologyTest {
         assertThat(text(record.key())).isEqualTo("k");
     }
 
-    record BadInput(String name, BadRecordReason reason, byte[] value, String... config) {
+    record BadInput(String name, BadRecordReason reason, byte[] value, Headers headers, String... config) {
+        BadInput(String name, BadRecordReason reason, byte[] value, String... config) {
+            this(name, reason, value, new RecordHeaders(), config);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -235,14 +239,27 @@ class DedupTopologyTest {
                 new BadInput("not UTF-8", BadRecordReason.INVALID_UTF8,
                         new byte[] {'{', '"', 'p', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'}),
                 new BadInput("duplicate JSON field", BadRecordReason.MALFORMED_JSON,
-                        json("{\"paymentId\":\"p1\",\"paymentId\":\"p2\"}")));
+                        json("{\"paymentId\":\"p1\",\"paymentId\":\"p2\"}")),
+                new BadInput("JSON with a byte order mark", BadRecordReason.MALFORMED_JSON,
+                        json("\uFEFF{\"paymentId\":\"p1\"}")),
+                new BadInput("deeply nested JSON", BadRecordReason.MALFORMED_JSON,
+                        json("{\"paymentId\":\"p1\",\"n\":" + "[".repeat(5000) + "]".repeat(5000) + "}")),
+                new BadInput("key header twice", BadRecordReason.AMBIGUOUS_KEY, payment("p1"),
+                        new RecordHeaders().add("idempotency-key", json("a")).add("idempotency-key", json("b")),
+                        "QUONDAM_KEY_SOURCE", "header"),
+                new BadInput("huge key header", BadRecordReason.KEY_TOO_LONG, payment("p1"),
+                        new RecordHeaders().add("idempotency-key", json("k".repeat(100_000))),
+                        "QUONDAM_KEY_SOURCE", "header"),
+                new BadInput("key header not UTF-8", BadRecordReason.INVALID_UTF8, payment("p1"),
+                        new RecordHeaders().add("idempotency-key", new byte[] {(byte) 0xFF, (byte) 0xFE}),
+                        "QUONDAM_KEY_SOURCE", "header"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
     void shouldDeadLetterBadRecordWithReasonAndSource(BadInput bad) {
         start(TestConfigs.config(bad.config()));
-        var original = new RecordHeaders().add("trace-id", json("t-1"));
+        var original = new RecordHeaders(bad.headers().toArray()).add("trace-id", json("t-1"));
 
         input.pipeInput(new TestRecord<>(json("record-key"), bad.value(), original));
 
