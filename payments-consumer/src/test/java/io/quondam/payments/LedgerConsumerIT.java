@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quondam.stack.Await;
-import io.quondam.stack.FreePorts;
-import io.quondam.stack.PostgresNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +25,7 @@ import org.postgresql.ds.PGSimpleDataSource;
 class LedgerConsumerIT {
     private static final String TOPIC = "payments.dedup";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
-    private static PostgresNode postgres;
+    private static LedgerDatabases databases;
 
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     private PGSimpleDataSource dataSource;
@@ -37,22 +34,19 @@ class LedgerConsumerIT {
 
     @BeforeAll
     static void startPostgres() {
-        postgres = PostgresNode.start(Path.of("target", "it-consumer"), FreePorts.allocate(1).get(0));
+        databases = LedgerDatabases.start("it-consumer");
     }
 
     @AfterAll
     static void stopPostgres() {
-        if (postgres != null) {
-            postgres.kill9();
+        if (databases != null) {
+            databases.close();
         }
     }
 
     @BeforeEach
     void createLedger(TestInfo test) throws SQLException {
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(postgres.createDatabase(test.getTestMethod().orElseThrow().getName().toLowerCase()));
-        dataSource.setUser(postgres.user());
-        Migrations.apply(dataSource);
+        dataSource = databases.freshLedger(test);
         ledger = new LedgerConsumer(consumer, TOPIC, dataSource, new LedgerMetrics(new SimpleMeterRegistry()),
                 Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(10));
     }

@@ -3,10 +3,7 @@ package io.quondam.payments;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.quondam.stack.FreePorts;
-import io.quondam.stack.PostgresNode;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +22,7 @@ class LedgerWriterIT {
     private static final String TOPIC = "payments.dedup";
     private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
-    private static PostgresNode postgres;
+    private static LedgerDatabases databases;
 
     private final PaymentParser parser = new PaymentParser();
     private PGSimpleDataSource dataSource;
@@ -33,23 +30,19 @@ class LedgerWriterIT {
 
     @BeforeAll
     static void startPostgres() {
-        postgres = PostgresNode.start(Path.of("target", "it-writer"), FreePorts.allocate(1).get(0));
+        databases = LedgerDatabases.start("it-writer");
     }
 
     @AfterAll
     static void stopPostgres() {
-        if (postgres != null) {
-            postgres.kill9();
+        if (databases != null) {
+            databases.close();
         }
     }
 
     @BeforeEach
     void createLedger(TestInfo test) throws SQLException {
-        String name = test.getTestMethod().orElseThrow().getName().toLowerCase();
-        dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(postgres.createDatabase(name.substring(0, Math.min(name.length(), 60))));
-        dataSource.setUser(postgres.user());
-        Migrations.apply(dataSource);
+        dataSource = databases.freshLedger(test);
         writer = new LedgerWriter(dataSource);
     }
 
