@@ -2,13 +2,8 @@ package io.quondam.load.bench;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quondam.keyapi.KeyApi;
-import io.quondam.keyapi.KeyApiConfig;
-import io.quondam.keyapi.KeyStorePool;
-import io.quondam.keyapi.TenantTokens;
 import io.quondam.stack.Await;
 import io.quondam.stack.LocalStack;
-import io.quondam.store.RedisKeyStore;
 import io.quondam.testdata.PaymentEvents;
 import io.quondam.testdata.Pipeline;
 import java.io.PrintStream;
@@ -53,7 +48,6 @@ final class FailoverStall {
         stack.createTopics(Map.of(INPUT, ProcessorBench.PARTITIONS, "bench.stall.out", ProcessorBench.PARTITIONS,
                 "bench.stall.dlq", 1));
         var registry = new SimpleMeterRegistry(); // the processor's: its claim timer says when claims succeed again
-        var apiRegistry = new SimpleMeterRegistry();
         String applicationId = "bench-stall-" + Long.toString(System.currentTimeMillis(), 36);
         var events = PaymentEvents.generate(45_000, 0.3, 7);
         var client = Executors.newSingleThreadExecutor();
@@ -65,12 +59,9 @@ final class FailoverStall {
         try (var pipeline = new Pipeline(stack.bootstrapServers());
              var app = ProcessorBench.dedupApp(stack, applicationId, INPUT, "bench.stall.out", "bench.stall.dlq",
                      "per-commit", 2, stateDir, registry);
-             var store = new KeyStorePool(2, () -> new RedisKeyStore(keyApiBench.redisSettings(), apiRegistry,
-                     "bench-stall-api"), Duration.ofSeconds(5), 1, Duration.ofSeconds(1))) {
+             var api = new InProcessKeyApi(keyApiBench.redisSettings(), 2, 1, "stall", TOKEN)) {
             var producing = pipeline.produce(INPUT, events, 1500, new AtomicInteger());
             app.start();
-            var api = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("stall=" + TOKEN)), store, apiRegistry)
-                    .start("127.0.0.1", 0);
             try {
                 var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 String base = "http://127.0.0.1:" + api.port() + "/v1/keys/" + applicationId + "-";
@@ -118,7 +109,6 @@ final class FailoverStall {
             } finally {
                 keyApiRunning.set(false);
                 client.shutdown();
-                api.stop();
             }
         }
     }

@@ -1,18 +1,11 @@
 package io.quondam.load.bench;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quondam.keyapi.KeyApi;
-import io.quondam.keyapi.KeyApiConfig;
-import io.quondam.keyapi.KeyStorePool;
-import io.quondam.keyapi.TenantTokens;
 import io.quondam.stack.LocalStack;
-import io.quondam.store.RedisKeyStore;
 import io.quondam.store.RedisSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -44,16 +37,11 @@ final class KeyApiBench {
 
     /** key-api in this JVM with one Redis session per client; {@code minReplicas} 1 is its default (WAIT 1). */
     LoadLoop.Result keyApi(int minReplicas) throws InterruptedException {
-        var registry = new SimpleMeterRegistry();
-        var sessions = new AtomicInteger();
-        try (var store = new KeyStorePool(concurrency, () -> new RedisKeyStore(redisSettings(), registry,
-                "bench-key-api-" + sessions.incrementAndGet()), Duration.ofSeconds(5), minReplicas, Duration.ofSeconds(1))) {
-            var app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("bench=" + TOKEN)), store, registry)
-                    .start("127.0.0.1", 0);
+        try (var api = new InProcessKeyApi(redisSettings(), concurrency, minReplicas, "bench", TOKEN)) {
             var clients = new ArrayList<KeepAliveHttpClient>();
             try {
                 for (int i = 0; i < concurrency; i++) {
-                    clients.add(new KeepAliveHttpClient(app.port(), TOKEN));
+                    clients.add(new KeepAliveHttpClient(api.port(), TOKEN));
                 }
                 String base = "/v1/keys/api-" + minReplicas + "-" + runId + "-";
                 return LoadLoop.run(concurrency, duration, thread -> sequence -> clients.get(thread)
@@ -68,7 +56,6 @@ final class KeyApiBench {
                         // closing a benchmark connection: nothing to do
                     }
                 }
-                app.stop();
             }
         }
     }
