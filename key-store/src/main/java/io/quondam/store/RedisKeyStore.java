@@ -27,6 +27,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  */
 public final class RedisKeyStore implements KeyStore {
     private static final Logger log = LoggerFactory.getLogger(RedisKeyStore.class);
+    static final int KEYS_PER_SCRIPT_CALL = 256;
 
     private final RedisMasterLocator locator;
     private final RetryPolicy retry;
@@ -66,9 +67,7 @@ public final class RedisKeyStore implements KeyStore {
         long start = System.nanoTime();
         var results = withRetry("claim", jedis -> {
             unconfirmedWrites += requests.size(); // pessimistic until the replies say which claims wrote
-            var replies = requests.size() == 1
-                    ? List.of(claimOne(jedis, requests.get(0)))
-                    : claimPipelined(jedis, requests);
+            var replies = claimPipelined(jedis, requests);
             unconfirmedWrites -= replies.stream().filter(r -> !r.ownedByCaller()).count();
             return replies;
         });
@@ -76,22 +75,24 @@ public final class RedisKeyStore implements KeyStore {
         return results;
     }
 
-    private static ClaimResult claimOne(Jedis jedis, ClaimRequest request) {
-        return ClaimScript.parse(jedis.evalsha(ClaimScript.SHA1,
-                List.of(RedisKeys.of(request.namespace(), request.key())), ClaimScript.args(request)));
-    }
-
+    /**
+     * One script call per {@value #KEYS_PER_SCRIPT_CALL} keys, the calls pipelined: one round trip for the batch, while
+     * no single call holds Redis (single-threaded) for longer than a few milliseconds.
+     */
     private static List<ClaimResult> claimPipelined(Jedis jedis, List<ClaimRequest> requests) {
         var pipeline = jedis.pipelined();
-        var replies = new ArrayList<Response<Object>>(requests.size());
-        for (var request : requests) {
-            replies.add(pipeline.evalsha(ClaimScript.SHA1,
-                    List.of(RedisKeys.of(request.namespace(), request.key())), ClaimScript.args(request)));
+        var replies = new ArrayList<Response<Object>>();
+        var chunks = new ArrayList<List<ClaimRequest>>();
+        for (int from = 0; from < requests.size(); from += KEYS_PER_SCRIPT_CALL) {
+            var chunk = requests.subList(from, Math.min(requests.size(), from + KEYS_PER_SCRIPT_CALL));
+            chunks.add(chunk);
+            replies.add(pipeline.evalsha(ClaimScript.SHA1, ClaimScript.keys(chunk), ClaimScript.args(chunk)));
         }
         pipeline.sync();
         var results = new ArrayList<ClaimResult>(requests.size());
-        for (var reply : replies) {
-            results.add(ClaimScript.parse(reply.get())); // get() rethrows a per-command error such as NOSCRIPT
+        for (int i = 0; i < replies.size(); i++) {
+            // get() rethrows a per-command error such as NOSCRIPT
+            results.addAll(ClaimScript.parse(replies.get(i).get(), chunks.get(i).size()));
         }
         return results;
     }

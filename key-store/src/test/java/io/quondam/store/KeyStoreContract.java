@@ -143,6 +143,24 @@ abstract class KeyStoreContract {
     }
 
     @Test
+    void shouldAnswerLargeBatchInOrderWithDuplicatesWithinIt() {
+        // 1,000 claims: more than one script call on Redis; every key twice, the second time 500 claims later.
+        var requests = new ArrayList<ClaimRequest>();
+        for (int i = 0; i < 1_000; i++) {
+            requests.add(new ClaimRequest(namespace, "big-" + (i % 500), "owner-" + i, DAY));
+        }
+
+        var results = store.claimAll(requests);
+
+        assertThat(results).hasSize(1_000);
+        for (int i = 0; i < 500; i++) {
+            assertThat(results.get(i)).isEqualTo(new ClaimResult.Claimed("owner-" + i));
+            assertThat(results.get(i + 500)).isInstanceOf(ClaimResult.Duplicate.class);
+            assertThat(((ClaimResult.Duplicate) results.get(i + 500)).existingOwner()).isEqualTo("owner-" + i);
+        }
+    }
+
+    @Test
     void shouldHandleKeysWithUnicodeAndSeparators() {
         String key = "zahlung:ü/é {x} 🙂";
 
