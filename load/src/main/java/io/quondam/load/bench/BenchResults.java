@@ -75,13 +75,14 @@ final class BenchResults {
         text.append(String.format(Locale.ROOT, "machine: %s%n", machine));
         text.append(String.format(Locale.ROOT, "processor, %,d records (%,d unique), 6 partitions, %d stream threads%n",
                 records, unique, streamThreads));
-        text.append(String.format(Locale.ROOT, "| %-12s | %10s | %8s | %12s | %13s | %13s |%n", "variant", "msgs/s",
-                "÷ pass", "output", "claim p50 ms", "claim p99 ms"));
-        text.append("|--------------|------------|----------|--------------|---------------|---------------|\n");
+        text.append(String.format(Locale.ROOT, "| %-12s | %10s | %8s | %12s | %13s | %13s | %10s |%n", "variant",
+                "msgs/s", "÷ pass", "output", "claim p50 ms", "claim p99 ms", "mean batch"));
+        text.append("|--------------|------------|----------|--------------|---------------|---------------|------------|\n");
         for (var row : rows) {
-            text.append(String.format(Locale.ROOT, "| %-12s | %,10.0f | %8.2f | %,12d | %13s | %13s |%n",
+            text.append(String.format(Locale.ROOT, "| %-12s | %,10.0f | %8.2f | %,12d | %13s | %13s | %10s |%n",
                     row.variant().label, row.msgsPerSec(), row.msgsPerSec() / passThrough(), row.output(),
-                    millis(row.claimP50Ms()), millis(row.claimP99Ms())));
+                    millis(row.claimP50Ms()), millis(row.claimP99Ms()),
+                    Double.isNaN(row.meanBatch()) ? "-" : String.format(Locale.ROOT, "%.1f", row.meanBatch())));
         }
         if (keyApi != null) {
             text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (keep-alive HTTP/1.1 connections), against raw Jedis "

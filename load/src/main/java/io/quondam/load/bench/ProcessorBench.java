@@ -55,7 +55,8 @@ final class ProcessorBench {
     }
 
     /** One variant's outcome: steady rate (see {@link #measure}), records it wrote, claim latency. */
-    record Row(Variant variant, double msgsPerSec, double seconds, long output, double claimP50Ms, double claimP99Ms) {
+    record Row(Variant variant, double msgsPerSec, double seconds, long output, double claimP50Ms, double claimP99Ms,
+               double meanBatch) {
     }
 
     private final LocalStack stack;
@@ -88,7 +89,7 @@ final class ProcessorBench {
             topics.put(deadLetters(variant), 1);
         }
         stack.createTopics(topics);
-        int warmUpRecords = Math.min(50_000, Math.max(1_000, records / 4));
+        int warmUpRecords = Math.min(200_000, Math.max(1_000, records / 4)); // C2 still compiled busily after 50,000
         var events = PaymentEvents.generate(records, 0.3, SEED);
         unique = PaymentEvents.count(events, PaymentEvents.Kind.ORIGINAL);
         out.printf("producing %,d records (%,d unique payments, 30%% duplicates) to %s ...%n", records, unique, INPUT);
@@ -154,8 +155,9 @@ final class ProcessorBench {
             return null; // a warm-up
         }
         long written = CommittedRecords.count(stack.bootstrapServers(), output, Duration.ofMinutes(5));
+        var batches = registry.find("quondam.claim.batch").summary();
         return new Row(variant, seconds > 0 ? measured / seconds : Double.NaN, seconds, written, percentileMs(latency, 0.5),
-                percentileMs(latency, 0.99));
+                percentileMs(latency, 0.99), batches == null ? Double.NaN : batches.mean());
     }
 
     static double percentileMs(Timer timer, double percentile) {
@@ -267,6 +269,7 @@ final class ProcessorBench {
         rows.stream().filter(row -> row.variant() == Variant.PER_COMMIT).findFirst().ifPresent(row -> {
             json.put("claimP50Ms", row.claimP50Ms());
             json.put("claimP99Ms", row.claimP99Ms());
+            json.put("claimBatchMean", row.meanBatch());
         });
         return json;
     }
