@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -164,8 +165,7 @@ public final class Settings {
                 continue;
             }
             anyGiven = true;
-            int colon = address.lastIndexOf(':');
-            if (colon <= 0 || !isPort(address.substring(colon + 1))) {
+            if (!isAddress(address)) {
                 problems.add(name + ": '" + address + "' is not host:port");
             } else {
                 result.add(address);
@@ -175,6 +175,32 @@ public final class Settings {
             problems.add(name + " needs at least one host:port");
         }
         return result;
+    }
+
+    /**
+     * A comma-separated list of {@code host:port=host:port} pairs, as a map from the left address to the right one;
+     * empty when not set. Each address is checked as in {@link #addresses}.
+     */
+    public Map<String, String> addressPairs(String name, String defaultValue) {
+        var result = new LinkedHashMap<String, String>();
+        for (String part : string(name, defaultValue).split(",")) {
+            String pair = part.trim();
+            if (pair.isEmpty()) {
+                continue;
+            }
+            String[] sides = pair.split("=", -1);
+            if (sides.length != 2 || !isAddress(sides[0].trim()) || !isAddress(sides[1].trim())) {
+                problems.add(name + ": '" + pair + "' is not host:port=host:port");
+            } else if (result.putIfAbsent(sides[0].trim(), sides[1].trim()) != null) {
+                problems.add(name + ": '" + sides[0].trim() + "' is mapped more than once");
+            }
+        }
+        return result;
+    }
+
+    private static boolean isAddress(String text) {
+        int colon = text.lastIndexOf(':');
+        return colon > 0 && isPort(text.substring(colon + 1));
     }
 
     private static boolean isPort(String text) {

@@ -36,7 +36,9 @@ public final class RedisKeyStore implements KeyStore {
     private final Counter failovers;
 
     private Jedis connection;
-    private HostAndPort master;
+    /** The master of {@link #connection} for logs: as announced, with the address it was reached through if mapped. */
+    private String master;
+    /** The announced address of the last master connected to, to notice a failover. */
     private HostAndPort lastMaster;
     /** Claims written (or possibly written) through the current connection and not yet confirmed by WAIT. */
     private long unconfirmedWrites;
@@ -227,12 +229,12 @@ public final class RedisKeyStore implements KeyStore {
         if (connection == null) {
             var opened = locator.connect();
             connection = opened.jedis();
-            master = opened.address();
-            if (lastMaster != null && !lastMaster.equals(master)) {
+            master = opened.describe();
+            if (lastMaster != null && !lastMaster.equals(opened.announced())) {
                 failovers.increment();
                 log.warn("Redis master changed from {} to {}", lastMaster, master);
             }
-            lastMaster = master;
+            lastMaster = opened.announced();
             scriptLoaded = false;
         }
         if (!scriptLoaded) {

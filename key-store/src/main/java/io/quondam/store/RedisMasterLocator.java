@@ -45,19 +45,27 @@ final class RedisMasterLocator {
 
     /** A connection to the master; throws {@link JedisConnectionException} when none can be confirmed now. */
     MasterConnection connect() {
-        var master = settings.mode() == RedisSettings.Mode.SENTINEL
-                ? askSentinels()
-                : HostAndPort.from(settings.address());
-        var jedis = new Jedis(master, redisConfig);
+        if (settings.mode() == RedisSettings.Mode.STANDALONE) {
+            var address = HostAndPort.from(settings.address());
+            return new MasterConnection(address, address, new Jedis(address, redisConfig));
+        }
+        var announced = askSentinels();
+        var reachable = reachableAddress(announced);
+        var connection = new MasterConnection(announced, reachable, new Jedis(reachable, redisConfig));
         try {
-            if (settings.mode() == RedisSettings.Mode.SENTINEL && !isMaster(jedis)) {
-                throw new JedisConnectionException(master + " is not (or no longer) a master");
+            if (!isMaster(connection.jedis())) {
+                throw new JedisConnectionException(connection.describe() + " is not (or no longer) a master");
             }
-            return new MasterConnection(master, jedis);
+            return connection;
         } catch (JedisException e) {
-            jedis.close();
+            connection.jedis().close();
             throw e;
         }
+    }
+
+    private HostAndPort reachableAddress(HostAndPort announced) {
+        String mapped = settings.addressMap().get(announced.getHost() + ":" + announced.getPort());
+        return mapped == null ? announced : HostAndPort.from(mapped);
     }
 
     private static boolean isMaster(Jedis jedis) {
@@ -85,7 +93,16 @@ final class RedisMasterLocator {
                 + settings.masterName() + "'", last);
     }
 
-    /** An open connection and the master address it was opened to. */
-    record MasterConnection(HostAndPort address, Jedis jedis) {
+    /**
+     * An open connection to the master: {@code announced} is the master's address as Sentinel names it (its identity,
+     * compared across reconnects to notice a failover), {@code reachable} the one connected to after
+     * {@link RedisSettings#addressMap()}.
+     */
+    record MasterConnection(HostAndPort announced, HostAndPort reachable, Jedis jedis) {
+
+        /** The announced address, and the mapped one when it differs: for logs and errors. */
+        String describe() {
+            return announced.equals(reachable) ? announced.toString() : announced + " via " + reachable;
+        }
     }
 }

@@ -2,12 +2,15 @@ package io.quondam.store;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Where the key store's Redis is and how to talk to it. In {@code SENTINEL} mode the master is discovered through
  * {@code sentinels} by {@code masterName}; in {@code STANDALONE} mode {@code address} is used as it is (development).
- * Empty strings mean "not set" for user and passwords.
+ * Empty strings mean "not set" for user and passwords. {@code addressMap} translates a master address as Sentinel
+ * announces it ({@code host:port}) into the one to connect to instead: for a Sentinel behind NAT or port forwarding,
+ * and for tests that route one client through a proxy. A master not in it is used as announced.
  */
 public record RedisSettings(
         Mode mode,
@@ -19,7 +22,8 @@ public record RedisSettings(
         String sentinelPassword,
         Duration connectTimeout,
         Duration socketTimeout,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        Map<String, String> addressMap) {
 
     /** How the master is found. */
     public enum Mode { SENTINEL, STANDALONE }
@@ -35,6 +39,7 @@ public record RedisSettings(
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(socketTimeout, "socketTimeout");
         Objects.requireNonNull(retry, "retry");
+        addressMap = Map.copyOf(addressMap);
         if (mode == Mode.SENTINEL && (sentinels.isEmpty() || masterName.isBlank())) {
             throw new IllegalArgumentException("sentinel mode needs sentinel addresses and a master name");
         }
@@ -46,22 +51,27 @@ public record RedisSettings(
     public static RedisSettings sentinel(List<String> sentinels, String masterName, String password,
                                          String sentinelPassword) {
         return new RedisSettings(Mode.SENTINEL, sentinels, masterName, "", "", password, sentinelPassword,
-                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults());
+                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults(), Map.of());
     }
 
     public static RedisSettings standalone(String address, String password) {
         return new RedisSettings(Mode.STANDALONE, List.of(), "", address, "", password, "",
-                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults());
+                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults(), Map.of());
     }
 
     public RedisSettings withRetry(RetryPolicy policy) {
         return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
-                connectTimeout, socketTimeout, policy);
+                connectTimeout, socketTimeout, policy, addressMap);
     }
 
     public RedisSettings withTimeouts(Duration connect, Duration socket) {
         return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
-                connect, socket, retry);
+                connect, socket, retry, addressMap);
+    }
+
+    public RedisSettings withAddressMap(Map<String, String> announcedToReachable) {
+        return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
+                connectTimeout, socketTimeout, retry, announcedToReachable);
     }
 
     @Override
@@ -69,6 +79,7 @@ public record RedisSettings(
         // Never print passwords.
         return "RedisSettings[mode=" + mode + ", sentinels=" + sentinels + ", masterName=" + masterName
                 + ", address=" + address + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
-                + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + ", retry=" + retry + "]";
+                + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + ", retry=" + retry
+                + ", addressMap=" + addressMap + "]";
     }
 }

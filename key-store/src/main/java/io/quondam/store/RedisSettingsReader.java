@@ -27,12 +27,17 @@ public final class RedisSettingsReader {
                 settings.integer("QUONDAM_REDIS_RETRY_ATTEMPTS", 6, 1, 100),
                 settings.duration("QUONDAM_REDIS_RETRY_BACKOFF", "100ms", Duration.ofMillis(1), Duration.ofMinutes(1)),
                 settings.duration("QUONDAM_REDIS_RETRY_MAX_BACKOFF", "2s", Duration.ofMillis(1), Duration.ofMinutes(5)));
+        var addressMap = settings.addressPairs("QUONDAM_REDIS_ADDRESS_MAP", "");
         if (mode == RedisSettings.Mode.STANDALONE && address.isBlank()) {
             settings.problem("QUONDAM_REDIS_ADDRESS is needed when QUONDAM_REDIS_MODE=standalone");
+        }
+        if (mode == RedisSettings.Mode.STANDALONE && !addressMap.isEmpty()) {
+            // Only a Sentinel announces addresses; ignoring the map silently would hide a mistaken setup.
+            settings.problem("QUONDAM_REDIS_ADDRESS_MAP applies only when QUONDAM_REDIS_MODE=sentinel");
         }
         // Where a problem was recorded, fall back to a placeholder: validate() throws before it is used.
         return new RedisSettings(mode, sentinels.isEmpty() ? List.of("127.0.0.1:26379") : sentinels,
                 masterName.isEmpty() ? "quondam" : masterName, address.isBlank() ? "127.0.0.1:6379" : address, user,
-                password, sentinelPassword, connectTimeout, socketTimeout, retry);
+                password, sentinelPassword, connectTimeout, socketTimeout, retry, addressMap);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quondam.stack.Await;
+import io.quondam.stack.FaultProxy;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.RedisEndpoint;
 import io.quondam.stack.StackOptions;
@@ -154,6 +155,32 @@ class RedisKeyStoreIT extends KeyStoreContract {
                 return false;
             }
         }, "claims to work again after Redis resumed");
+    }
+
+    @Test
+    void shouldReachTheMasterThroughTheAddressMapAndBeUnavailableWhileThatRouteIsBlackholed() {
+        String announced = stack.currentMasterAddress();
+        var master = RedisEndpoint.parse(announced, stack.redisPassword());
+        try (var proxy = FaultProxy.start(master.host(), master.port())) {
+            var store = open(RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(),
+                            stack.redisPassword(), stack.sentinelPassword())
+                    .withRetry(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)))
+                    .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300))
+                    .withAddressMap(Map.of(announced, proxy.address())));
+
+            assertThat(store.claim("it", "proxied-" + UUID.randomUUID(), "owner-a", DAY))
+                    .isInstanceOf(ClaimResult.Claimed.class);
+            assertThat(proxy.connectionsAccepted()).isPositive();
+
+            // The Sentinels still answer directly; only the mapped route to the master is cut.
+            proxy.blackhole();
+            assertThatThrownBy(() -> store.claim("it", "blackholed-" + UUID.randomUUID(), "owner-a", DAY))
+                    .isInstanceOf(KeyStoreUnavailableException.class).hasMessageContaining("after 2 attempts");
+
+            proxy.pass();
+            assertThat(store.claim("it", "after-blackhole-" + UUID.randomUUID(), "owner-a", DAY))
+                    .isInstanceOf(ClaimResult.Claimed.class);
+        }
     }
 
     @Test

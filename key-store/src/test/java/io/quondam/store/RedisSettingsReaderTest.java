@@ -1,0 +1,79 @@
+package io.quondam.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quondam.config.ConfigException;
+import io.quondam.config.Settings;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedisSettingsReaderTest {
+
+    private static Settings settings(Map<String, String> values) {
+        var all = new HashMap<>(values);
+        all.putIfAbsent("QUONDAM_REDIS_PASSWORD", "secret");
+        return Settings.of(all);
+    }
+
+    @Test
+    void shouldMapNoAddressByDefault() {
+        var settings = settings(Map.of());
+
+        var redis = RedisSettingsReader.read(settings);
+
+        settings.validate();
+        assertThat(redis.addressMap()).isEmpty();
+    }
+
+    @Test
+    void shouldReadAnnouncedToReachableAddressPairs() {
+        var settings = settings(Map.of("QUONDAM_REDIS_ADDRESS_MAP",
+                "10.0.0.5:6379=127.0.0.1:16379, 10.0.0.6:6379 = redis-b.example.net:16380"));
+
+        var redis = RedisSettingsReader.read(settings);
+
+        settings.validate();
+        assertThat(redis.addressMap()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "10.0.0.5:6379", "127.0.0.1:16379",
+                "10.0.0.6:6379", "redis-b.example.net:16380"));
+    }
+
+    @Test
+    void shouldNameTheSettingAndEachBadEntryAlongWithOtherProblems() {
+        var settings = settings(Map.of(
+                "QUONDAM_REDIS_ADDRESS_MAP", "10.0.0.5:6379=127.0.0.1:16379,10.0.0.6:6379,a:1=b:port,c:1=d:2=e:3",
+                "QUONDAM_REDIS_RETRY_ATTEMPTS", "often"));
+
+        RedisSettingsReader.read(settings);
+
+        assertThatThrownBy(settings::validate)
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(4))
+                .hasMessageContaining("QUONDAM_REDIS_ADDRESS_MAP: '10.0.0.6:6379' is not host:port=host:port")
+                .hasMessageContaining("QUONDAM_REDIS_ADDRESS_MAP: 'a:1=b:port' is not host:port=host:port")
+                .hasMessageContaining("QUONDAM_REDIS_ADDRESS_MAP: 'c:1=d:2=e:3' is not host:port=host:port")
+                .hasMessageContaining("QUONDAM_REDIS_RETRY_ATTEMPTS=often");
+    }
+
+    @Test
+    void shouldRefuseAnAddressMappedTwice() {
+        var settings = settings(Map.of("QUONDAM_REDIS_ADDRESS_MAP", "10.0.0.5:6379=a:1,10.0.0.5:6379=b:2"));
+
+        RedisSettingsReader.read(settings);
+
+        assertThatThrownBy(settings::validate)
+                .hasMessageContaining("QUONDAM_REDIS_ADDRESS_MAP: '10.0.0.5:6379' is mapped more than once");
+    }
+
+    @Test
+    void shouldRefuseAnAddressMapInStandaloneModeWhereNoSentinelAnnouncesAddresses() {
+        var settings = settings(Map.of("QUONDAM_REDIS_MODE", "standalone",
+                "QUONDAM_REDIS_ADDRESS_MAP", "10.0.0.5:6379=127.0.0.1:16379"));
+
+        RedisSettingsReader.read(settings);
+
+        assertThatThrownBy(settings::validate)
+                .hasMessageContaining("QUONDAM_REDIS_ADDRESS_MAP applies only when QUONDAM_REDIS_MODE=sentinel");
+    }
+}
