@@ -13,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +30,17 @@ final class LocalServices implements AutoCloseable {
     static final String KEY_API_TENANT = "load";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * Which services run: {@code processors} dedup-processor instances sharing the input (so that killing one makes
+     * the others rebalance), each with {@code processorSettings} on top of the stack's; key-api only if asked.
+     */
+    record Plan(int processors, boolean keyApi, Map<String, String> processorSettings) {
+        static final Plan LOAD = new Plan(1, true, Map.of());
+    }
+
     private final LocalStack stack;
     private final PrintStream out;
+    private final Plan plan;
     private final String keyApiToken;
     private final int keyApiPort = FreePorts.allocate(1).get(0);
     private final AtomicInteger processorStarts = new AtomicInteger();
@@ -40,21 +51,37 @@ final class LocalServices implements AutoCloseable {
         return thread;
     });
     private final Thread shutdownHook = new Thread(this::stopSupervising, "load-services-shutdown");
-    private volatile ChildProcess processor;
+    private final List<ChildProcess> processors = new CopyOnWriteArrayList<>();
+    private final AtomicInteger consumerStarts = new AtomicInteger();
+    private volatile ChildProcess consumer;
     private volatile boolean closing;
 
     LocalServices(LocalStack stack, String keyApiToken, PrintStream out) {
+        this(stack, Plan.LOAD, keyApiToken, out);
+    }
+
+    LocalServices(LocalStack stack, Plan plan, String keyApiToken, PrintStream out) {
         this.stack = stack;
+        this.plan = plan;
         this.keyApiToken = keyApiToken;
         this.out = out;
     }
 
-    /** Starts consumer, processor and key-api, waits for the key-api to be ready, then starts supervising. */
+    /** Starts consumer, processors and key-api, waits for the key-api to be ready, then starts supervising. */
     void start() {
-        var consumerEnv = new HashMap<>(stack.environment());
-        consumerEnv.put("QUONDAM_HTTP_PORT", "0");
-        startService("payments-consumer", "io.quondam.payments.Main", consumerEnv);
-        processor = startProcessor();
+        consumer = startConsumer();
+        for (int i = 0; i < plan.processors(); i++) {
+            processors.add(startProcessor());
+        }
+        if (plan.keyApi()) {
+            startKeyApi();
+        }
+        // On Ctrl-C the stack's own hook kills the services; this one keeps the supervisor from starting new ones.
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        supervisor.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void startKeyApi() {
         var keyApiEnv = new HashMap<>(stack.environment());
         keyApiEnv.put("QUONDAM_TOKENS", KEY_API_TENANT + "=" + keyApiToken);
         keyApiEnv.put("QUONDAM_HTTP_HOST", "127.0.0.1");
@@ -65,9 +92,6 @@ final class LocalServices implements AutoCloseable {
             keyApi.requireAlive();
             return answers200(http, keyApiUrl() + "/health/ready");
         }, "the key-api to be ready at " + keyApiUrl());
-        // On Ctrl-C the stack's own hook kills the services; this one keeps the supervisor from starting new ones.
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        supervisor.scheduleWithFixedDelay(this::supervise, 1, 1, TimeUnit.SECONDS);
     }
 
     String keyApiUrl() {
@@ -76,11 +100,21 @@ final class LocalServices implements AutoCloseable {
 
     /** Processors started after the first one. */
     int processorRestarts() {
-        return Math.max(0, processorStarts.get() - 1);
+        return Math.max(0, processorStarts.get() - plan.processors());
     }
 
     int redisRestarts() {
         return redisRestarts.get();
+    }
+
+    /** Consumers started after the first one. */
+    int consumerRestarts() {
+        return Math.max(0, consumerStarts.get() - 1);
+    }
+
+    /** The processor instances now running (or killed and not yet replaced), oldest first. */
+    List<ChildProcess> processors() {
+        return List.copyOf(processors);
     }
 
     /** The variables a script needs to find this run's services (chaos.sh reads the Sentinel ones). */
@@ -96,9 +130,15 @@ final class LocalServices implements AutoCloseable {
             return;
         }
         try {
-            if (!processor.isAlive()) {
-                out.println("  ! the dedup-processor is gone; starting a new one");
-                processor = startProcessor();
+            for (var processor : processors) {
+                if (!processor.isAlive()) {
+                    out.printf("  ! %s is gone; starting a new one%n", processor.name());
+                    processors.set(processors.indexOf(processor), startProcessor());
+                }
+            }
+            if (!consumer.isAlive()) {
+                out.println("  ! the payments-consumer is gone; starting a new one");
+                consumer = startConsumer();
             }
             for (int port : stack.options().redisPorts()) {
                 if (!stack.redisNode(port).isAlive()) {
@@ -120,16 +160,26 @@ final class LocalServices implements AutoCloseable {
         }
     }
 
+    private ChildProcess startConsumer() {
+        var env = new HashMap<>(stack.environment());
+        env.put("QUONDAM_HTTP_PORT", "0");
+        return startService("payments-consumer-" + consumerStarts.incrementAndGet(), "io.quondam.payments.Main", env);
+    }
+
     private ChildProcess startProcessor() {
         var env = new HashMap<>(stack.environment());
         env.put("QUONDAM_APPLICATION_ID", Demo.APPLICATION_ID);
         env.put("QUONDAM_DUPLICATES_TOPIC", Demo.DUPLICATES);
         env.put("QUONDAM_STREAM_THREADS", "2");
         env.put("QUONDAM_REPLICATION_FACTOR", "1");
-        env.put("QUONDAM_STATE_DIR", stack.dir().resolve("processor-state").toAbsolutePath().toString());
         env.put("QUONDAM_HTTP_PORT", "0");
         env.put("QUONDAM_STREAMS_SESSION_TIMEOUT_MS", "6000"); // a killed instance's partitions move on sooner
-        return startService("dedup-processor-" + processorStarts.incrementAndGet(), "io.quondam.dedup.Main", env);
+        int instance = processorStarts.incrementAndGet();
+        // Each instance its own state directory, as each pod has its own volume: two JVMs sharing one would fight
+        // over the task directories' locks.
+        env.put("QUONDAM_STATE_DIR", stack.dir().resolve("processor-state-" + instance).toAbsolutePath().toString());
+        env.putAll(plan.processorSettings());
+        return startService("dedup-processor-" + instance, "io.quondam.dedup.Main", env);
     }
 
     private ChildProcess startService(String name, String mainClass, Map<String, String> env) {
@@ -169,9 +219,10 @@ final class LocalServices implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        var last = processor;
-        if (last != null) {
-            last.kill9(); // one the supervisor started while the stack was already being stopped
+        // ones the supervisor started while the stack was already being stopped
+        processors.forEach(ChildProcess::kill9);
+        if (consumer != null) {
+            consumer.kill9();
         }
     }
 }

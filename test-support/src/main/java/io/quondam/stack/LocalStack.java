@@ -216,6 +216,38 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
+     * kill -9 of the last {@code count} Sentinels; returns their ports for {@link #restartSentinel(int)}. With two of
+     * three down the quorum (2) can still be met, but no failover can be authorised (a majority must vote).
+     */
+    public List<Integer> killSentinels(int count) {
+        var killed = new ArrayList<Integer>();
+        for (int i = sentinels.size() - 1; i >= 0 && killed.size() < count; i--) {
+            var sentinel = sentinels.get(i);
+            if (sentinel.process().isAlive()) {
+                sentinel.process().kill9();
+                killed.add(sentinel.port());
+            }
+        }
+        LOG.info("Killed Sentinels {} with SIGKILL", killed);
+        return killed;
+    }
+
+    /** Starts a Sentinel killed by {@link #killSentinels(int)} again, on the config it had written. */
+    public void restartSentinel(int port) {
+        for (int i = 0; i < sentinels.size(); i++) {
+            var sentinel = sentinels.get(i);
+            if (sentinel.port() == port) {
+                if (sentinel.process().isAlive()) {
+                    throw new StackException(sentinel + " is still running");
+                }
+                sentinels.set(i, SentinelNode.restart(redisServer, layout, port, options));
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no Sentinel on port " + port + "; ports are " + options.sentinelPorts());
+    }
+
+    /**
      * SIGSTOP to the data nodes that are not the current master: claims still reach the master, but no replica
      * acknowledges them. Returns the paused nodes for {@link #resume(List)}.
      */

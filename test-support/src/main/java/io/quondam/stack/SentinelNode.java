@@ -34,6 +34,20 @@ final class SentinelNode {
                 options.redisPassword(), options.sentinelPassword());
         Path conf = dir.resolve("sentinel.conf");
         RedisNode.writeConfig(conf, config.render());
+        return launch(redisServer, layout, port, options, conf);
+    }
+
+    /**
+     * Starts a killed Sentinel again on the config file it kept rewriting while it ran (epoch, known replicas and
+     * Sentinels), as a restarted Sentinel pod with its volume would.
+     */
+    static SentinelNode restart(Path redisServer, StackLayout layout, int port, StackOptions options) {
+        return launch(redisServer, layout, port, options, layout.nodeDir(name(port)).resolve("sentinel.conf"));
+    }
+
+    private static SentinelNode launch(Path redisServer, StackLayout layout, int port, StackOptions options,
+                                       Path conf) {
+        String name = name(port);
         var process = ChildProcess.start(name, List.of(redisServer.toString(), conf.toString(), "--sentinel"),
                 Map.of(), layout.logFile(name), layout.pidFile(name));
         var endpoint = RedisEndpoint.local(port, options.sentinelPassword());

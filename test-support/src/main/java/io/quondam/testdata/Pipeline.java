@@ -85,6 +85,17 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** The sum of the application's committed offsets on {@code inputTopic}; -1 while they cannot be read. */
+    public long committed(String applicationId, String inputTopic) {
+        try {
+            var committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+            return committed.entrySet().stream().filter(entry -> entry.getKey().topic().equals(inputTopic))
+                    .mapToLong(entry -> entry.getValue().offset()).sum();
+        } catch (Exception e) {
+            return -1; // the group may not exist yet, or the broker is down
+        }
+    }
+
     public Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
         var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
         var request = new HashMap<TopicPartition, OffsetSpec>();

@@ -1,0 +1,198 @@
+package io.quondam.load;
+
+import io.quondam.stack.LocalStack;
+import io.quondam.stack.StackOptions;
+import io.quondam.testdata.PaymentEvents;
+import io.quondam.testdata.Pipeline;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs one {@link ChaosScenario} on a fresh local stack: duplicated payments stream in at a fixed rate while the fault
+ * strikes, then the pipeline drains and the verifier counts the ledger. Also measures the longest stall: the longest
+ * time the processors' committed input offsets did not move while input was waiting.
+ */
+final class ChaosRun {
+    private static final long SEED = 7;
+    private static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
+
+    private final Path dir;
+    private final double scale;
+    private final int rate;
+    private final PrintStream out;
+
+    /** Scenarios run under {@code dir}, lengths multiplied by {@code scale}, payments produced at {@code rate}/s. */
+    ChaosRun(Path dir, double scale, int rate, PrintStream out) {
+        this.dir = dir;
+        this.scale = scale;
+        this.rate = rate;
+        this.out = out;
+    }
+
+    ChaosResult run(ChaosScenario scenario) {
+        Duration length = scaled(scenario.length());
+        int records = (int) Math.max(1_000, rate * length.toMillis() / 1_000);
+        out.printf("%n== %s: %s (%d s, %,d records at %,d/s)%n", scenario.name(), scenario.summary(),
+                length.toSeconds(), records, rate);
+        var stalls = new StallWatch();
+        try {
+            return ChaosResult.verified(scenario.name(), stream(scenario, length, records, stalls),
+                    stalls.longestSeconds());
+        } catch (Exception e) {
+            out.printf("  ! %s broke: %s%n", scenario.name(), e);
+            return ChaosResult.broken(scenario.name(), records, stalls.longestSeconds(), String.valueOf(e.getMessage()));
+        }
+    }
+
+    private VerificationReport stream(ChaosScenario scenario, Duration length, int records, StallWatch stalls)
+            throws Exception {
+        var events = PaymentEvents.generate(records, 0.3, 0.01, SEED);
+        var manifest = Manifest.of(events, SEED);
+        try (var stack = LocalStack.start(StackOptions.ephemeral(dir.resolve(scenario.name()))
+                .withTopics(Demo.topics()));
+             var proxies = scenario.redisProxies() ? RedisProxies.start(stack) : RedisProxies.none()) {
+            stack.startPostgres();
+            var plan = new LocalServices.Plan(scenario.processors(), false, processorSettings(proxies));
+            var faultThread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "chaos-fault"));
+            try (var services = new LocalServices(stack, plan, "unused", out);
+                 var pipeline = new Pipeline(stack.bootstrapServers())) {
+                services.start();
+                var sent = new AtomicInteger();
+                var faults = new Faults(stack, services, proxies, length, out);
+                CompletableFuture<Void> producing = pipeline.produce(Demo.INPUT, events, rate, sent);
+                CompletableFuture<Void> striking = CompletableFuture.runAsync(() -> strike(scenario, faults),
+                        faultThread);
+                long deadline = System.nanoTime() + length.plus(Duration.ofMinutes(5)).toNanos();
+                while (true) {
+                    boolean caughtUp = stalls.sample(pipeline.committed(Demo.APPLICATION_ID, Demo.INPUT), sent.get());
+                    if (caughtUp && producing.isDone() && striking.isDone()) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the input was not processed within " + length + " + 5 min");
+                    }
+                    Thread.sleep(SAMPLE_EVERY.toMillis());
+                }
+                producing.get();
+                striking.get();
+                out.printf("  input processed (longest stall %.1f s); verifying the ledger%n", stalls.longestSeconds());
+                return LoadRun.drainAndVerify(stack, manifest);
+            } finally {
+                faultThread.shutdownNow();
+                faultThread.awaitTermination(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void strike(ChaosScenario scenario, Faults faults) {
+        try {
+            scenario.fault().strike(faults);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException("the fault of " + scenario.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> processorSettings(RedisProxies proxies) {
+        var settings = new HashMap<String, String>();
+        if (!proxies.addressMap().isEmpty()) {
+            settings.put("QUONDAM_REDIS_ADDRESS_MAP", proxies.addressMap());
+        }
+        return settings;
+    }
+
+    private Duration scaled(Duration base) {
+        return Duration.ofMillis(Math.max(1_000, Math.round(base.toMillis() * scale)));
+    }
+
+    /** What a fault may do, with its clock: fractions of the scenario's length and scaled durations. */
+    final class Faults {
+        final LocalStack stack;
+        final LocalServices services;
+        final RedisProxies proxies;
+        private final Duration length;
+        private final PrintStream out;
+        private final long start = System.nanoTime();
+
+        Faults(LocalStack stack, LocalServices services, RedisProxies proxies, Duration length, PrintStream out) {
+            this.stack = stack;
+            this.services = services;
+            this.proxies = proxies;
+            this.length = length;
+            this.out = out;
+        }
+
+        /** Waits until {@code fraction} of the scenario's streaming time has passed. */
+        void at(double fraction) throws InterruptedException {
+            long due = start + Math.round(length.toNanos() * fraction);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        }
+
+        /** Waits {@code base × CHAOS_SCALE}, but at least {@code floor}. */
+        void hold(Duration base, Duration floor) throws InterruptedException {
+            Duration scaled = scaled(base);
+            Thread.sleep(Math.max(floor.toMillis(), scaled.toMillis()));
+        }
+
+        /** {@code base × CHAOS_SCALE}, but at least {@code floor}. */
+        Duration every(Duration base, Duration floor) {
+            Duration scaled = scaled(base);
+            return scaled.compareTo(floor) < 0 ? floor : scaled;
+        }
+
+        boolean before(double fraction) {
+            return System.nanoTime() - start < length.toNanos() * fraction;
+        }
+
+        void note(String format, Object... args) {
+            out.printf(Locale.ROOT, "  ! [%5.1f s] %s%n", (System.nanoTime() - start) / 1e9,
+                    String.format(Locale.ROOT, format, args));
+        }
+    }
+
+    /**
+     * The longest time the committed input offsets stood still while input was waiting for the processors. Samples
+     * are {@link #SAMPLE_EVERY} apart, so a stall shorter than that cannot be told from a commit interval.
+     */
+    static final class StallWatch {
+        private long lastCommitted = -1;
+        private long lastMove;
+        private long longest;
+
+        /** Records a sample; true when everything sent so far has been committed. */
+        boolean sample(long committed, long sent) {
+            long now = System.nanoTime();
+            boolean caughtUp = committed >= 0 && committed >= sent;
+            if (lastCommitted <= 0) {
+                // the processors' start-up is not a stall: the clock starts with their first commit
+                lastCommitted = committed;
+                lastMove = now;
+            } else if (committed > lastCommitted || caughtUp) {
+                longest = Math.max(longest, now - lastMove);
+                lastMove = now;
+                lastCommitted = Math.max(lastCommitted, committed);
+            } else {
+                longest = Math.max(longest, now - lastMove);
+            }
+            return caughtUp;
+        }
+
+        double longestSeconds() {
+            return longest / 1e9;
+        }
+    }
+}
