@@ -23,13 +23,13 @@ record ChaosResult(String name, long records, long leaked, long lost, long deadL
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "| %-20s | %9s | %6s | %6s | %13s | %13s | %-16s |%n", "scenario", "records",
+        return String.format(Locale.ROOT, "| %-23s | %9s | %6s | %6s | %13s | %13s | %-16s |%n", "scenario", "records",
                 "leaked", "lost", "dead-lettered", "max stall (s)", "verdict")
-                + "|----------------------|-----------|--------|--------|---------------|---------------|------------------|";
+                + "|-------------------------|-----------|--------|--------|---------------|---------------|------------------|";
     }
 
     String row() {
-        return String.format(Locale.ROOT, "| %-20s | %,9d | %6s | %6s | %13s | %13.1f | %-16s |", name, records,
+        return String.format(Locale.ROOT, "| %-23s | %,9d | %6s | %6s | %13s | %13.1f | %-16s |", name, records,
                 count(leaked), count(lost), count(deadLettered), maxStallSec,
                 passed() ? "exactly once" : verified ? "NOT EXACTLY ONCE" : "NOT VERIFIED");
     }

@@ -1,5 +1,6 @@
 package io.quondam.load;
 
+import io.quondam.stack.Await;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.StackOptions;
 import io.quondam.testdata.PaymentEvents;
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ChaosRun {
     private static final long SEED = 7;
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
+    private static final int FIRST_RECORDS = 50;
 
     private final Path dir;
     private final double scale;
@@ -62,14 +65,22 @@ final class ChaosRun {
                 .withTopics(Demo.topics()));
              var proxies = scenario.redisProxies() ? RedisProxies.start(stack) : RedisProxies.none()) {
             stack.startPostgres();
-            var plan = new LocalServices.Plan(scenario.processors(), false, processorSettings(proxies));
+            var plan = new LocalServices.Plan(scenario.processors(), false, processorSettings(scenario, proxies));
             var faultThread = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "chaos-fault"));
             try (var services = new LocalServices(stack, plan, "unused", out);
                  var pipeline = new Pipeline(stack.bootstrapServers())) {
                 services.start();
+                // The first records go in alone, and the fault's clock starts once the processors have committed
+                // them: a fault must strike a pipeline that is processing, not one that is still starting.
                 var sent = new AtomicInteger();
+                int head = Math.min(FIRST_RECORDS, events.size());
+                pipeline.produce(Demo.INPUT, events.subList(0, head), rate, sent).get();
+                Await.until(START_TIMEOUT, () -> pipeline.committed(Demo.APPLICATION_ID, Demo.INPUT) > 0,
+                        "the processors to commit their first records");
+                stalls.start(pipeline.committed(Demo.APPLICATION_ID, Demo.INPUT));
                 var faults = new Faults(stack, services, proxies, length, out);
-                CompletableFuture<Void> producing = pipeline.produce(Demo.INPUT, events, rate, sent);
+                CompletableFuture<Void> producing = pipeline.produce(Demo.INPUT, events.subList(head, events.size()),
+                        rate, sent);
                 CompletableFuture<Void> striking = CompletableFuture.runAsync(() -> strike(scenario, faults),
                         faultThread);
                 long deadline = System.nanoTime() + length.plus(Duration.ofMinutes(5)).toNanos();
@@ -104,8 +115,8 @@ final class ChaosRun {
         }
     }
 
-    private static Map<String, String> processorSettings(RedisProxies proxies) {
-        var settings = new HashMap<String, String>();
+    private static Map<String, String> processorSettings(ChaosScenario scenario, RedisProxies proxies) {
+        var settings = new HashMap<>(scenario.settings());
         if (!proxies.addressMap().isEmpty()) {
             settings.put("QUONDAM_REDIS_ADDRESS_MAP", proxies.addressMap());
         }
@@ -169,24 +180,27 @@ final class ChaosRun {
      * are {@link #SAMPLE_EVERY} apart, so a stall shorter than that cannot be told from a commit interval.
      */
     static final class StallWatch {
-        private long lastCommitted = -1;
+        private long lastCommitted;
         private long lastMove;
         private long longest;
 
-        /** Records a sample; true when everything sent so far has been committed. */
+        /** Starts the clock at the processors' first commit; their start-up is not a stall. */
+        void start(long committed) {
+            lastCommitted = committed;
+            lastMove = System.nanoTime();
+        }
+
+        /**
+         * Records a sample ({@code committed} is -1 when the offsets cannot be read, as while the broker is down);
+         * true when everything sent so far has been committed.
+         */
         boolean sample(long committed, long sent) {
             long now = System.nanoTime();
             boolean caughtUp = committed >= 0 && committed >= sent;
-            if (lastCommitted <= 0) {
-                // the processors' start-up is not a stall: the clock starts with their first commit
-                lastCommitted = committed;
-                lastMove = now;
-            } else if (committed > lastCommitted || caughtUp) {
-                longest = Math.max(longest, now - lastMove);
+            longest = Math.max(longest, now - lastMove);
+            if (committed > lastCommitted || caughtUp) {
                 lastMove = now;
                 lastCommitted = Math.max(lastCommitted, committed);
-            } else {
-                longest = Math.max(longest, now - lastMove);
             }
             return caughtUp;
         }

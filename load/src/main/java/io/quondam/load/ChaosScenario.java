@@ -1,14 +1,17 @@
 package io.quondam.load;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * One row of the fault matrix: how long payments stream in (before {@code CHAOS_SCALE}), how many processors share
  * them, and the fault, which runs alongside the stream and returns when it has healed.
  *
  * @param redisProxies whether the processors reach Redis through fault proxies (for faults between them and Redis)
+ * @param settings processor settings on top of the defaults
  */
-record ChaosScenario(String name, String summary, Duration length, int processors, boolean redisProxies, Fault fault) {
+record ChaosScenario(String name, String summary, Duration length, int processors, boolean redisProxies,
+                     Map<String, String> settings, Fault fault) {
 
     /** What a scenario does to the running system; it may block for as long as the fault lasts. */
     @FunctionalInterface

@@ -2,6 +2,7 @@ package io.quondam.load;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The fault matrix of issue 8, each scenario streaming duplicated payments through the whole local pipeline. The
@@ -17,19 +18,22 @@ final class ChaosScenarios {
     static List<ChaosScenario> all() {
         return List.of(
                 new ChaosScenario("redis-master-kill", "kill -9 the Redis master every 30 s", Duration.ofMinutes(3), 1,
-                        false, ChaosScenarios::killRedisMasters),
+                        false, Map.of(), ChaosScenarios::killRedisMasters),
                 new ChaosScenario("processor-kill", "two processors; kill -9 one every 60 s", Duration.ofMinutes(3), 2,
-                        false, ChaosScenarios::killProcessors),
+                        false, Map.of(), ChaosScenarios::killProcessors),
                 new ChaosScenario("broker-restart", "kill -9 the Kafka broker mid-stream and start it again",
-                        Duration.ofSeconds(90), 1, false, ChaosScenarios::restartBroker),
+                        Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::restartBroker),
                 new ChaosScenario("redis-unreachable", "blackhole between processor and Redis for 20 s",
-                        Duration.ofSeconds(90), 1, true, ChaosScenarios::blackholeRedis),
+                        Duration.ofSeconds(90), 1, true, Map.of(), ChaosScenarios::blackholeRedis),
                 new ChaosScenario("redis-slow", "200 ms added to every processor-Redis exchange for 60% of the run",
-                        Duration.ofSeconds(90), 1, true, ChaosScenarios::slowRedis),
+                        Duration.ofSeconds(90), 1, true, Map.of(), ChaosScenarios::slowRedis),
                 new ChaosScenario("sentinels-down", "two of three Sentinels and then the master killed; no failover "
-                        + "until the Sentinels return", Duration.ofMinutes(2), 1, false, ChaosScenarios::loseQuorum),
+                        + "until the Sentinels return", Duration.ofMinutes(2), 1, false, Map.of(), ChaosScenarios::loseQuorum),
+                new ChaosScenario("sentinels-down-wait-all", "the same, with every claim on both replicas before its "
+                        + "commit (QUONDAM_MIN_REPLICAS=2)", Duration.ofMinutes(2), 1, false,
+                        Map.of("QUONDAM_MIN_REPLICAS", "2"), ChaosScenarios::loseQuorum),
                 new ChaosScenario("postgres-restart", "PostgreSQL restarted under the payments-consumer",
-                        Duration.ofSeconds(90), 1, false, ChaosScenarios::restartPostgres));
+                        Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::restartPostgres));
     }
 
     private static void killRedisMasters(ChaosRun.Faults faults) throws InterruptedException {
