@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The fault matrix in its short form (CHAOS_SCALE 0.1: 9-18 s of payments per scenario, faults shortened to their
  * floors): each fault strikes mid-stream on a fresh stack, and the ledger must come out exactly once. Each scenario's
  * row and fault log are appended to {@code target/chaos-it/results.txt}. Quorum loss runs with
- * {@code QUONDAM_MIN_REPLICAS=2}: with the default 1, one short run in five leaked (a second, spurious failover right
+ * {@code QUONDAM_MIN_REPLICAS=2}: with the default 1, one short run in four leaked (a second, spurious failover right
  * after the first promoted the replica that had not acknowledged the claims; see README "Fault matrix").
  */
 class ChaosSuiteIT {
