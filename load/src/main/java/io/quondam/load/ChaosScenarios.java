@@ -32,6 +32,12 @@ final class ChaosScenarios {
                 new ChaosScenario("sentinels-down-wait-all", "the same, with every claim on both replicas before its "
                         + "commit (QUONDAM_MIN_REPLICAS=2)", Duration.ofMinutes(2), 1, false,
                         Map.of("QUONDAM_MIN_REPLICAS", "2"), ChaosScenarios::loseQuorum),
+                new ChaosScenario("double-failover", "kill -9 the master, then the new master 3 s after its "
+                        + "promotion, while the old one rejoins empty", Duration.ofSeconds(90), 1, false, Map.of(),
+                        ChaosScenarios::failOverTwice),
+                new ChaosScenario("double-failover-wait-all", "the same with QUONDAM_MIN_REPLICAS=2",
+                        Duration.ofSeconds(90), 1, false, Map.of("QUONDAM_MIN_REPLICAS", "2"),
+                        ChaosScenarios::failOverTwice),
                 new ChaosScenario("postgres-restart", "PostgreSQL restarted under the payments-consumer",
                         Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::restartPostgres));
     }
@@ -102,6 +108,23 @@ final class ChaosScenarios {
         sentinels.forEach(stack::restartSentinel);
         faults.note("Sentinels %s back; Sentinel promoted %s", sentinels, stack.awaitNewMaster(master,
                 FAILOVER_TIMEOUT));
+    }
+
+    /**
+     * Two masters lost in a row, the second while the topology is still settling: the case in which Sentinel may
+     * promote a replica that did not acknowledge the claims WAIT confirmed through another one.
+     */
+    private static void failOverTwice(ChaosRun.Faults faults) throws InterruptedException {
+        faults.at(0.3);
+        var stack = faults.stack;
+        String first = stack.currentMasterAddress();
+        stack.killRedisMaster();
+        String second = stack.awaitNewMaster(first, FAILOVER_TIMEOUT);
+        faults.note("killed the Redis master %s; Sentinel promoted %s", first, second);
+        Thread.sleep(3_000);
+        stack.killRedisMaster();
+        faults.note("killed the new master %s too; Sentinel promoted %s", second,
+                stack.awaitNewMaster(second, FAILOVER_TIMEOUT));
     }
 
     private static void restartPostgres(ChaosRun.Faults faults) throws InterruptedException {
