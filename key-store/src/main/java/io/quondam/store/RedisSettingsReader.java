@@ -14,7 +14,7 @@ public final class RedisSettingsReader {
         var sentinels = settings.addresses("QUONDAM_REDIS_SENTINELS",
                 "127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381");
         String masterName = settings.nonEmpty("QUONDAM_REDIS_MASTER_NAME", "quondam");
-        String address = settings.string("QUONDAM_REDIS_ADDRESS", "127.0.0.1:6379");
+        String address = settings.address("QUONDAM_REDIS_ADDRESS", "127.0.0.1:6379");
         String user = settings.string("QUONDAM_REDIS_USER", "");
         String password = settings.required("QUONDAM_REDIS_PASSWORD",
                 "the Redis password (set it to the empty string only for a Redis without AUTH)");
@@ -27,9 +27,6 @@ public final class RedisSettingsReader {
                 settings.integer("QUONDAM_REDIS_RETRY_ATTEMPTS", 6, 1, 100),
                 settings.duration("QUONDAM_REDIS_RETRY_BACKOFF", "100ms", Duration.ofMillis(1), Duration.ofMinutes(1)),
                 settings.duration("QUONDAM_REDIS_RETRY_MAX_BACKOFF", "2s", Duration.ofMillis(1), Duration.ofMinutes(5)));
-        if (mode == RedisSettings.Mode.STANDALONE && address.isBlank()) {
-            settings.problem("QUONDAM_REDIS_ADDRESS is needed when QUONDAM_REDIS_MODE=standalone");
-        }
         // Where a problem was recorded, fall back to a placeholder: validate() throws before it is used.
         return new RedisSettings(mode, sentinels.isEmpty() ? List.of("127.0.0.1:26379") : sentinels,
                 masterName.isEmpty() ? "quondam" : masterName, address.isBlank() ? "127.0.0.1:6379" : address, user,
