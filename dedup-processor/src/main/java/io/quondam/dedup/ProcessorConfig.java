@@ -6,6 +6,7 @@ import io.quondam.store.RedisSettings;
 import io.quondam.store.RedisSettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -59,7 +60,7 @@ public record ProcessorConfig(
 
     /** Reads and validates; throws {@link io.quondam.config.ConfigException} naming every problem. */
     public static ProcessorConfig from(Settings settings) {
-        String inputTopic = settings.nonEmpty("QUONDAM_INPUT_TOPIC", "payments");
+        String inputTopic = settings.topic("QUONDAM_INPUT_TOPIC", "payments");
         String pointerText = settings.string("QUONDAM_KEY_JSON_POINTER", "/paymentId");
         JsonPointer pointer = JsonPointer.empty();
         try {
@@ -69,12 +70,12 @@ public record ProcessorConfig(
         }
         var redis = RedisSettingsReader.read(settings);
         var config = new ProcessorConfig(
-                settings.nonEmpty("QUONDAM_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
+                String.join(",", settings.addresses("QUONDAM_BOOTSTRAP_SERVERS", "127.0.0.1:19092")),
                 settings.nonEmpty("QUONDAM_APPLICATION_ID", "quondam-dedup"),
                 inputTopic,
-                settings.nonEmpty("QUONDAM_OUTPUT_TOPIC", "payments.dedup"),
-                settings.nonEmpty("QUONDAM_DLQ_TOPIC", "payments.dlq"),
-                settings.string("QUONDAM_DUPLICATES_TOPIC", ""),
+                settings.topic("QUONDAM_OUTPUT_TOPIC", "payments.dedup"),
+                settings.topic("QUONDAM_DLQ_TOPIC", "payments.dlq"),
+                settings.optionalTopic("QUONDAM_DUPLICATES_TOPIC"),
                 settings.choice("QUONDAM_KEY_SOURCE", KeySource.JSON_POINTER, KeySource.class),
                 pointer,
                 settings.nonEmpty("QUONDAM_KEY_HEADER", "idempotency-key"),
@@ -91,7 +92,7 @@ public record ProcessorConfig(
                 settings.duration("QUONDAM_CLAIM_LINGER", "50ms", Duration.ofMillis(1), Duration.ofSeconds(10)),
                 settings.integer("QUONDAM_STREAM_THREADS", 1, 1, 64),
                 settings.duration("QUONDAM_COMMIT_INTERVAL", "100ms", Duration.ofMillis(1), Duration.ofMinutes(5)),
-                Path.of(settings.nonEmpty("QUONDAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/quondam-streams")),
+                settings.path("QUONDAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/quondam-streams"),
                 settings.integer("QUONDAM_REPLICATION_FACTOR", -1, -1, 16),
                 settings.integer("QUONDAM_HTTP_PORT", 8081, 0, 65535),
                 redis,
@@ -101,12 +102,27 @@ public record ProcessorConfig(
             settings.problem("QUONDAM_WAIT_TIMEOUT (" + config.waitTimeout()
                     + ") must be shorter than QUONDAM_REDIS_SOCKET_TIMEOUT (" + redis.socketTimeout() + ")");
         }
-        if (config.outputTopic().equals(inputTopic) || config.deadLetterTopic().equals(inputTopic)
-                || config.duplicatesTopic().equals(inputTopic)) {
-            settings.problem("QUONDAM_OUTPUT_TOPIC, QUONDAM_DLQ_TOPIC and QUONDAM_DUPLICATES_TOPIC must differ from"
-                    + " QUONDAM_INPUT_TOPIC (" + inputTopic + ")");
-        }
+        requireDistinctTopics(settings, config);
         settings.validate();
         return config;
+    }
+
+    /** A record must not go back to its input, and dead letters and duplicates must not mix with the output. */
+    private static void requireDistinctTopics(Settings settings, ProcessorConfig config) {
+        var topics = new LinkedHashMap<String, String>();
+        topics.put("QUONDAM_INPUT_TOPIC", config.inputTopic());
+        topics.put("QUONDAM_OUTPUT_TOPIC", config.outputTopic());
+        topics.put("QUONDAM_DLQ_TOPIC", config.deadLetterTopic());
+        topics.put("QUONDAM_DUPLICATES_TOPIC", config.duplicatesTopic());
+        var seen = new LinkedHashMap<String, String>();
+        topics.forEach((name, topic) -> {
+            if (topic.isEmpty()) {
+                return; // turned off, or already a problem of its own
+            }
+            String earlier = seen.putIfAbsent(topic, name);
+            if (earlier != null) {
+                settings.problem(name + " must differ from " + earlier + " (both are " + topic + ")");
+            }
+        });
     }
 }

@@ -4,13 +4,58 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quondam.config.ConfigException;
+import io.quondam.config.InvalidSettings;
 import io.quondam.config.Settings;
 import io.quondam.store.RedisSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ProcessorConfigTest {
+    /** The least a dedup-processor needs; each case below breaks one setting of it. */
+    private static final Map<String, String> VALID = Map.of("QUONDAM_REDIS_PASSWORD", "");
+
+    /** Every setting the processor reads, as its code reads it, each with the values it must refuse. */
+    static List<InvalidSettings.Case> everyInvalidSetting() {
+        var settings = Settings.of(VALID);
+        ProcessorConfig.from(settings);
+        return InvalidSettings.forEachSetting(settings.settingsRead(),
+                Map.of("QUONDAM_KEY_JSON_POINTER", List.of("paymentId")),
+                Set.of("QUONDAM_REDIS_USER", "QUONDAM_SENTINEL_PASSWORD"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyInvalidSetting")
+    void shouldRefuseEveryInvalidSettingNamingIt(InvalidSettings.Case invalid) {
+        var settings = Settings.of(invalid.applyTo(VALID));
+
+        assertThatThrownBy(() -> ProcessorConfig.from(settings)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).containsPattern(InvalidSettings.naming(invalid.name()))));
+    }
+
+    @Test
+    void shouldNameEverySettingInOneErrorWhenAllAreInvalid() {
+        var cases = everyInvalidSetting();
+
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(InvalidSettings.allAtOnce(VALID, cases))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> cases.stream().map(InvalidSettings.Case::name)
+                        .forEach(name -> assertThat(e.getMessage()).containsPattern(InvalidSettings.naming(name))));
+    }
+
+    @Test
+    void shouldRefuseDeadLettersOrDuplicatesOnTheOutputTopic() {
+        var settings = Settings.of(Map.of("QUONDAM_REDIS_PASSWORD", "", "QUONDAM_DLQ_TOPIC", "payments.dedup",
+                "QUONDAM_DUPLICATES_TOPIC", "payments.dedup"));
+
+        assertThatThrownBy(() -> ProcessorConfig.from(settings))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "QUONDAM_DLQ_TOPIC must differ from QUONDAM_OUTPUT_TOPIC (both are payments.dedup)",
+                        "QUONDAM_DUPLICATES_TOPIC must differ from QUONDAM_OUTPUT_TOPIC (both are payments.dedup)"));
+    }
 
     @Test
     void shouldRunAgainstLocalStackWithDefaults() {

@@ -4,15 +4,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quondam.config.ConfigException;
+import io.quondam.config.InvalidSettings;
 import io.quondam.config.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class KeyApiConfigTest {
+    /** The least a key-api needs; each case below breaks one setting of it. */
+    private static final Map<String, String> VALID = Map.of("QUONDAM_TOKENS", "acme=t1", "QUONDAM_REDIS_PASSWORD", "pw");
+
+    /** Every setting the key-api reads, as its code reads it, each with the values it must refuse. */
+    static List<InvalidSettings.Case> everyInvalidSetting() {
+        var settings = Settings.of(VALID);
+        KeyApiConfig.read(settings);
+        return InvalidSettings.forEachSetting(settings.settingsRead(),
+                Map.of("QUONDAM_TOKENS", List.of("", "acme", "=t1", "bad tenant=t1", "acme=sha256:abc"),
+                        "QUONDAM_TOKENS_FILE", List.of("/nonexistent/quondam-tokens")),
+                Set.of("QUONDAM_REDIS_USER", "QUONDAM_SENTINEL_PASSWORD"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyInvalidSetting")
+    void shouldRefuseEveryInvalidSettingNamingIt(InvalidSettings.Case invalid) {
+        var settings = Settings.of(invalid.applyTo(VALID));
+
+        assertThatThrownBy(() -> KeyApiConfig.read(settings)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).containsPattern(InvalidSettings.naming(invalid.name()))));
+    }
+
+    @Test
+    void shouldNameEverySettingInOneErrorWhenAllAreInvalid() {
+        var cases = everyInvalidSetting();
+
+        assertThatThrownBy(() -> KeyApiConfig.read(Settings.of(InvalidSettings.allAtOnce(VALID, cases))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> cases.stream().map(InvalidSettings.Case::name)
+                        .forEach(name -> assertThat(e.getMessage()).containsPattern(InvalidSettings.naming(name))));
+    }
 
     @Test
     void shouldReadDefaults() {

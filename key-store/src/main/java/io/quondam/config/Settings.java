@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +25,17 @@ import java.util.regex.Pattern;
  */
 public final class Settings {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    /** Kafka's rule for topic names: what the broker would refuse only after the service had connected. */
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    /** How a setting was read, and so which values it refuses. */
+    public enum Kind {
+        TEXT, NON_EMPTY, REQUIRED, INTEGER, DURATION, CHOICE, ADDRESS, ADDRESSES, ADDRESS_MAP, TOPIC, OPTIONAL_TOPIC, PATH
+    }
 
     private final Map<String, String> values;
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, Kind> read = new LinkedHashMap<>();
 
     private Settings(Map<String, String> values) {
         this.values = values;
@@ -63,11 +73,17 @@ public final class Settings {
 
     /** A setting with a default; present but empty means empty. */
     public String string(String name, String defaultValue) {
+        read.put(name, Kind.TEXT);
+        return raw(name, defaultValue);
+    }
+
+    private String raw(String name, String defaultValue) {
         return values.getOrDefault(name, defaultValue).trim();
     }
 
     /** A setting without a default: missing is a problem. It may be set to the empty string on purpose. */
     public String required(String name, String meaning) {
+        read.put(name, Kind.REQUIRED);
         String value = values.get(name);
         if (value == null) {
             problems.add(name + " is missing: " + meaning);
@@ -78,7 +94,8 @@ public final class Settings {
 
     /** A non-empty setting with a default; set but empty is a problem. */
     public String nonEmpty(String name, String defaultValue) {
-        String value = string(name, defaultValue);
+        read.put(name, Kind.NON_EMPTY);
+        String value = raw(name, defaultValue);
         if (value.isEmpty()) {
             problems.add(name + " must not be empty");
         }
@@ -86,7 +103,8 @@ public final class Settings {
     }
 
     public int integer(String name, int defaultValue, int min, int max) {
-        String raw = string(name, Integer.toString(defaultValue));
+        read.put(name, Kind.INTEGER);
+        String raw = raw(name, Integer.toString(defaultValue));
         try {
             int value = Integer.parseInt(raw);
             if (value < min || value > max) {
@@ -102,7 +120,8 @@ public final class Settings {
 
     /** A duration such as {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 1d} or ISO-8601 {@code PT30S}. */
     public Duration duration(String name, String defaultValue, Duration min, Duration max) {
-        String raw = string(name, defaultValue);
+        read.put(name, Kind.DURATION);
+        String raw = raw(name, defaultValue);
         Duration value = parseDuration(raw);
         if (value == null) {
             problems.add(name + "=" + raw + " is not a duration (examples: 500ms, 30s, 5m, 24h, 1d, PT30S)");
@@ -140,7 +159,8 @@ public final class Settings {
 
     /** One of a fixed set of lower-case words, mapped to an enum constant ({@code per-commit} → {@code PER_COMMIT}). */
     public <E extends Enum<E>> E choice(String name, E defaultValue, Class<E> type) {
-        String raw = string(name, word(defaultValue));
+        read.put(name, Kind.CHOICE);
+        String raw = raw(name, word(defaultValue));
         for (E constant : type.getEnumConstants()) {
             if (word(constant).equals(raw.toLowerCase(Locale.ROOT))) {
                 return constant;
@@ -157,18 +177,19 @@ public final class Settings {
 
     /** A comma-separated list of {@code host:port} addresses. */
     public List<String> addresses(String name, String defaultValue) {
+        read.put(name, Kind.ADDRESSES);
         var result = new ArrayList<String>();
         boolean anyGiven = false;
-        for (String part : string(name, defaultValue).split(",")) {
+        for (String part : raw(name, defaultValue).split(",")) {
             String address = part.trim();
             if (address.isEmpty()) {
                 continue;
             }
             anyGiven = true;
-            if (!isAddress(address)) {
-                problems.add(name + ": '" + address + "' is not host:port");
-            } else {
+            if (isAddress(address)) {
                 result.add(address);
+            } else {
+                problems.add(name + ": '" + address + "' is not host:port");
             }
         }
         if (!anyGiven) {
@@ -182,8 +203,9 @@ public final class Settings {
      * empty when not set. Each address is checked as in {@link #addresses}.
      */
     public Map<String, String> addressPairs(String name, String defaultValue) {
+        read.put(name, Kind.ADDRESS_MAP);
         var result = new LinkedHashMap<String, String>();
-        for (String part : string(name, defaultValue).split(",")) {
+        for (String part : raw(name, defaultValue).split(",")) {
             String pair = part.trim();
             if (pair.isEmpty()) {
                 continue;
@@ -198,9 +220,61 @@ public final class Settings {
         return result;
     }
 
-    private static boolean isAddress(String text) {
-        int colon = text.lastIndexOf(':');
-        return colon > 0 && isPort(text.substring(colon + 1));
+    /** One {@code host:port} address. */
+    public String address(String name, String defaultValue) {
+        read.put(name, Kind.ADDRESS);
+        String address = raw(name, defaultValue);
+        if (!isAddress(address)) {
+            problems.add(name + ": '" + address + "' is not host:port");
+        }
+        return address;
+    }
+
+    private static boolean isAddress(String address) {
+        int colon = address.lastIndexOf(':');
+        return colon > 0 && isPort(address.substring(colon + 1));
+    }
+
+    /** A Kafka topic name: 1-249 of a-z A-Z 0-9 . _ - and neither "." nor "..". */
+    public String topic(String name, String defaultValue) {
+        read.put(name, Kind.TOPIC);
+        String topic = raw(name, defaultValue);
+        checkTopic(name, topic);
+        return topic;
+    }
+
+    /** A topic name that may be left empty to turn off what the topic is for. */
+    public String optionalTopic(String name) {
+        read.put(name, Kind.OPTIONAL_TOPIC);
+        String topic = raw(name, "");
+        if (!topic.isEmpty()) {
+            checkTopic(name, topic);
+        }
+        return topic;
+    }
+
+    private void checkTopic(String name, String topic) {
+        if (topic.isEmpty()) {
+            problems.add(name + " must not be empty");
+        } else if (!TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+            problems.add(name + "=" + topic + " is not a Kafka topic name (1-249 of a-z A-Z 0-9 . _ -)");
+        }
+    }
+
+    /** A file system path; a name the file system cannot hold is a problem here rather than an exception later. */
+    public Path path(String name, String defaultValue) {
+        read.put(name, Kind.PATH);
+        String raw = raw(name, defaultValue);
+        if (raw.isEmpty()) {
+            problems.add(name + " must not be empty");
+            return Path.of(defaultValue);
+        }
+        try {
+            return Path.of(raw);
+        } catch (InvalidPathException e) {
+            problems.add(name + "=" + raw + " is not a valid path (" + e.getReason() + ")");
+            return Path.of(defaultValue);
+        }
     }
 
     private static boolean isPort(String text) {
@@ -224,6 +298,14 @@ public final class Settings {
             }
         });
         return result;
+    }
+
+    /**
+     * Every setting read so far, in order, and how: the list of a service's settings as its code reads them, which
+     * tests use to give each one a value it must refuse.
+     */
+    public Map<String, Kind> settingsRead() {
+        return Collections.unmodifiableMap(read);
     }
 
     /** Records a problem found by a cross-setting check. */

@@ -14,7 +14,7 @@ public final class RedisSettingsReader {
         var sentinels = settings.addresses("QUONDAM_REDIS_SENTINELS",
                 "127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381");
         String masterName = settings.nonEmpty("QUONDAM_REDIS_MASTER_NAME", "quondam");
-        String address = settings.string("QUONDAM_REDIS_ADDRESS", "127.0.0.1:6379");
+        String address = settings.address("QUONDAM_REDIS_ADDRESS", "127.0.0.1:6379");
         String user = settings.string("QUONDAM_REDIS_USER", "");
         String password = settings.required("QUONDAM_REDIS_PASSWORD",
                 "the Redis password (set it to the empty string only for a Redis without AUTH)");
@@ -28,9 +28,6 @@ public final class RedisSettingsReader {
                 settings.duration("QUONDAM_REDIS_RETRY_BACKOFF", "100ms", Duration.ofMillis(1), Duration.ofMinutes(1)),
                 settings.duration("QUONDAM_REDIS_RETRY_MAX_BACKOFF", "2s", Duration.ofMillis(1), Duration.ofMinutes(5)));
         var addressMap = settings.addressPairs("QUONDAM_REDIS_ADDRESS_MAP", "");
-        if (mode == RedisSettings.Mode.STANDALONE && address.isBlank()) {
-            settings.problem("QUONDAM_REDIS_ADDRESS is needed when QUONDAM_REDIS_MODE=standalone");
-        }
         if (mode == RedisSettings.Mode.STANDALONE && !addressMap.isEmpty()) {
             // Only a Sentinel announces addresses; ignoring the map silently would hide a mistaken setup.
             settings.problem("QUONDAM_REDIS_ADDRESS_MAP applies only when QUONDAM_REDIS_MODE=sentinel");

@@ -55,4 +55,45 @@ class SettingsTest {
         assertThat(settings.required("PASSWORD", "the password")).isEmpty();
         settings.validate();
     }
+
+    @Test
+    void shouldRefuseMalformedAddressTopicAndPath() {
+        var settings = Settings.of(Map.of("REDIS", "localhost", "INPUT", "pay ments", "AUDIT", "..", "STATE", "a\0b"));
+
+        settings.address("REDIS", "127.0.0.1:6379");
+        settings.topic("INPUT", "payments");
+        settings.optionalTopic("AUDIT");
+        settings.path("STATE", "/tmp/state");
+
+        assertThatThrownBy(settings::validate)
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(4))
+                .hasMessageContaining("REDIS: 'localhost' is not host:port")
+                .hasMessageContaining("INPUT=pay ments is not a Kafka topic name")
+                .hasMessageContaining("AUDIT=.. is not a Kafka topic name")
+                .hasMessageContaining("STATE=a\0b is not a valid path");
+    }
+
+    @Test
+    void shouldAcceptAnOptionalTopicLeftEmptyButNotARequiredOne() {
+        var settings = Settings.of(Map.of("INPUT", ""));
+
+        assertThat(settings.optionalTopic("AUDIT")).isEmpty();
+        settings.topic("INPUT", "payments");
+
+        assertThatThrownBy(settings::validate).hasMessageContaining("INPUT must not be empty");
+    }
+
+    @Test
+    void shouldListEverySettingReadWithItsKind() {
+        var settings = Settings.of(Map.of());
+
+        settings.integer("THREADS", 1, 1, 64);
+        settings.string("USER", "");
+        settings.required("PASSWORD", "the password");
+        settings.choice("MODE", Mode.PER_COMMIT, Mode.class);
+
+        assertThat(settings.settingsRead()).containsExactly(Map.entry("THREADS", Settings.Kind.INTEGER),
+                Map.entry("USER", Settings.Kind.TEXT), Map.entry("PASSWORD", Settings.Kind.REQUIRED),
+                Map.entry("MODE", Settings.Kind.CHOICE));
+    }
 }

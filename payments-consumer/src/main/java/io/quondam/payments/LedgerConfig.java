@@ -45,14 +45,13 @@ public record LedgerConfig(
     /** Reads and validates; throws {@link io.quondam.config.ConfigException} naming every problem. */
     public static LedgerConfig from(Settings settings) {
         var config = new LedgerConfig(
-                settings.nonEmpty("QUONDAM_BOOTSTRAP_SERVERS", "127.0.0.1:19092"),
-                settings.nonEmpty("QUONDAM_LEDGER_TOPIC", "payments.dedup"),
+                String.join(",", settings.addresses("QUONDAM_BOOTSTRAP_SERVERS", "127.0.0.1:19092")),
+                settings.topic("QUONDAM_LEDGER_TOPIC", "payments.dedup"),
                 settings.nonEmpty("QUONDAM_LEDGER_GROUP", "quondam-ledger"),
                 settings.string("QUONDAM_DB_URL", ""),
                 settings.nonEmpty("QUONDAM_DB_USER", "postgres"),
                 settings.string("QUONDAM_DB_PASSWORD", ""),
-                Path.of(settings.nonEmpty("QUONDAM_DB_EMBEDDED_DIR",
-                        System.getProperty("java.io.tmpdir") + "/quondam-ledger-db")),
+                settings.path("QUONDAM_DB_EMBEDDED_DIR", System.getProperty("java.io.tmpdir") + "/quondam-ledger-db"),
                 settings.integer("QUONDAM_DB_EMBEDDED_PORT", 15432, 0, 65535),
                 settings.integer("QUONDAM_DB_POOL_SIZE", 4, 2, 64),
                 settings.duration("QUONDAM_DB_CONNECT_TIMEOUT", "5s", Duration.ofMillis(250), Duration.ofMinutes(1)),

@@ -4,13 +4,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quondam.config.ConfigException;
+import io.quondam.config.InvalidSettings;
 import io.quondam.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class LedgerConfigTest {
+
+    /** Every setting the consumer reads, as its code reads it, each with the values it must refuse. */
+    static List<InvalidSettings.Case> everyInvalidSetting() {
+        var settings = Settings.of(Map.of());
+        LedgerConfig.from(settings);
+        return InvalidSettings.forEachSetting(settings.settingsRead(),
+                Map.of("QUONDAM_DB_URL", List.of("jdbc:mysql://127.0.0.1/ledger", "postgres://127.0.0.1/ledger")),
+                Set.of("QUONDAM_DB_PASSWORD"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyInvalidSetting")
+    void shouldRefuseEveryInvalidSettingNamingIt(InvalidSettings.Case invalid) {
+        var settings = Settings.of(invalid.applyTo(Map.of()));
+
+        assertThatThrownBy(() -> LedgerConfig.from(settings)).isInstanceOfSatisfying(ConfigException.class,
+                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).containsPattern(InvalidSettings.naming(invalid.name()))));
+    }
+
+    @Test
+    void shouldNameEverySettingInOneErrorWhenAllAreInvalid() {
+        var cases = everyInvalidSetting();
+
+        assertThatThrownBy(() -> LedgerConfig.from(Settings.of(InvalidSettings.allAtOnce(Map.of(), cases))))
+                .isInstanceOfSatisfying(ConfigException.class, e -> cases.stream().map(InvalidSettings.Case::name)
+                        .forEach(name -> assertThat(e.getMessage()).containsPattern(InvalidSettings.naming(name))));
+    }
 
     @Test
     void shouldRunAgainstTheLocalStackWithAnEmbeddedDatabaseByDefault() {
