@@ -211,10 +211,12 @@ public final class Settings {
                 continue;
             }
             String[] sides = pair.split("=", -1);
-            if (sides.length != 2 || !isAddress(sides[0].trim()) || !isAddress(sides[1].trim())) {
+            String announced = sides[0].trim();
+            String reachable = sides.length == 2 ? sides[1].trim() : "";
+            if (sides.length != 2 || !isAddress(announced) || !isAddress(reachable)) {
                 problems.add(name + ": '" + pair + "' is not host:port=host:port");
-            } else if (result.putIfAbsent(sides[0].trim(), sides[1].trim()) != null) {
-                problems.add(name + ": '" + sides[0].trim() + "' is mapped more than once");
+            } else if (result.putIfAbsent(announced, reachable) != null) {
+                problems.add(name + ": '" + announced + "' is mapped more than once");
             }
         }
         return result;

@@ -9,11 +9,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -78,7 +76,7 @@ final class ChaosRun {
                 Await.until(START_TIMEOUT, () -> pipeline.committed(Demo.APPLICATION_ID, Demo.INPUT) > 0,
                         "the processors to commit their first records");
                 stalls.start(pipeline.committed(Demo.APPLICATION_ID, Demo.INPUT));
-                var faults = new Faults(stack, services, proxies, length, out);
+                var faults = new Faults(stack, services, proxies, length);
                 CompletableFuture<Void> producing = pipeline.produce(Demo.INPUT, events.subList(head, events.size()),
                         rate, sent);
                 CompletableFuture<Void> striking = CompletableFuture.runAsync(() -> strike(scenario, faults),
@@ -133,15 +131,13 @@ final class ChaosRun {
         final LocalServices services;
         final RedisProxies proxies;
         private final Duration length;
-        private final PrintStream out;
         private final long start = System.nanoTime();
 
-        Faults(LocalStack stack, LocalServices services, RedisProxies proxies, Duration length, PrintStream out) {
+        Faults(LocalStack stack, LocalServices services, RedisProxies proxies, Duration length) {
             this.stack = stack;
             this.services = services;
             this.proxies = proxies;
             this.length = length;
-            this.out = out;
         }
 
         /** Waits until {@code fraction} of the scenario's streaming time has passed. */

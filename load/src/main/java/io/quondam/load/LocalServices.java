@@ -107,11 +107,6 @@ final class LocalServices implements AutoCloseable {
         return redisRestarts.get();
     }
 
-    /** Consumers started after the first one. */
-    int consumerRestarts() {
-        return Math.max(0, consumerStarts.get() - 1);
-    }
-
     /** The processor instances now running (or killed and not yet replaced), oldest first. */
     List<ChildProcess> processors() {
         return List.copyOf(processors);
