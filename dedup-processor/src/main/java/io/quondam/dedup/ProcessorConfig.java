@@ -2,6 +2,7 @@ package io.quondam.dedup;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import io.quondam.config.Settings;
+import io.quondam.store.KeyStore;
 import io.quondam.store.RedisSettings;
 import io.quondam.store.RedisSettingsReader;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ public record ProcessorConfig(
                 settings.nonEmpty("QUONDAM_NAMESPACE", inputTopic),
                 settings.duration("QUONDAM_KEY_TTL", "24h", Duration.ofSeconds(1), Duration.ofDays(365)),
                 settings.choice("QUONDAM_DURABILITY", DurabilityMode.PER_COMMIT, DurabilityMode.class),
-                settings.integer("QUONDAM_MIN_REPLICAS", 1, 0, 16),
+                settings.integer("QUONDAM_MIN_REPLICAS", KeyStore.DEFAULT_MIN_REPLICAS, 0, 16),
                 settings.duration("QUONDAM_WAIT_TIMEOUT", "1s", Duration.ofMillis(1), Duration.ofMinutes(1)),
                 settings.choice("QUONDAM_TOMBSTONES", TombstonePolicy.DEAD_LETTER, TombstonePolicy.class),
                 settings.integer("QUONDAM_MAX_VALUE_BYTES", 512 * 1024, 1, 8 * 1024 * 1024),

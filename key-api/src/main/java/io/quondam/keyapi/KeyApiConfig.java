@@ -1,6 +1,7 @@
 package io.quondam.keyapi;
 
 import io.quondam.config.Settings;
+import io.quondam.store.KeyStore;
 import io.quondam.store.RedisSettings;
 import io.quondam.store.RedisSettingsReader;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, LegacyAut
         int bodyLimit = settings.integer("QUONDAM_BODY_LIMIT_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024);
         int sessions = settings.integer("QUONDAM_REDIS_SESSIONS", 8, 1, 256);
         var redis = RedisSettingsReader.read(settings);
-        int minReplicas = settings.integer("QUONDAM_MIN_REPLICAS", 1, 0, 16);
+        int minReplicas = settings.integer("QUONDAM_MIN_REPLICAS", KeyStore.DEFAULT_MIN_REPLICAS, 0, 16);
         var waitTimeout = settings.duration("QUONDAM_WAIT_TIMEOUT", "1s", Duration.ofMillis(1), Duration.ofMinutes(1));
         if (minReplicas > 0 && waitTimeout.compareTo(redis.socketTimeout()) >= 0) {
             settings.problem("QUONDAM_WAIT_TIMEOUT (" + waitTimeout + ") must be shorter than QUONDAM_REDIS_SOCKET_TIMEOUT ("

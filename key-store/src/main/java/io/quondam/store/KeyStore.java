@@ -40,6 +40,14 @@ public interface KeyStore extends AutoCloseable {
     boolean release(String namespace, String key);
 
     /**
+     * The services' default for {@link #awaitReplication}: both replicas of the shipped topology (a master and two
+     * replicas). Sentinel may promote either one, choosing by replication offsets it read up to seconds earlier, so
+     * only a claim that both hold survives every failover; fewer trades that guarantee for claims that keep
+     * succeeding while a replica is down.
+     */
+    int DEFAULT_MIN_REPLICAS = 2;
+
+    /**
      * Returns once every claim made through this instance is held by at least {@code minReplicas} replicas, or throws
      * {@link ReplicationException}. Never waits when nothing was written since the last successful call.
      */

@@ -5,10 +5,14 @@ import io.quondam.stack.LocalStack;
 import io.quondam.stack.StackOptions;
 import io.quondam.testdata.PaymentEvents;
 import io.quondam.testdata.Pipeline;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +30,8 @@ final class ChaosRun {
     private static final Duration SAMPLE_EVERY = Duration.ofMillis(500);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final int FIRST_RECORDS = 50;
+    private static final List<String> FAILOVER_EVENTS = List.of("+sdown master", "-sdown master", "+odown",
+            "+selected-slave", "+switch-master", "+failover-end", "+tilt", "-tilt");
 
     private final Path dir;
     private final double scale;
@@ -95,10 +101,28 @@ final class ChaosRun {
                 producing.get();
                 striking.get();
                 out.printf("  input processed (longest stall %.1f s); verifying the ledger%n", stalls.longestSeconds());
-                return LoadRun.drainAndVerify(stack, manifest);
+                var report = LoadRun.drainAndVerify(stack, manifest);
+                if (!report.exactlyOnce()) {
+                    printFailovers(stack);
+                }
+                return report;
             } finally {
                 faultThread.shutdownNow();
                 faultThread.awaitTermination(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Each Sentinel's view of the failovers, from its log: for a run that leaked or lost, the first thing to read. */
+    private void printFailovers(LocalStack stack) {
+        for (int port : stack.options().sentinelPorts()) {
+            Path log = stack.dir().resolve("logs").resolve("sentinel-" + port + ".log");
+            try (var lines = Files.lines(log)) {
+                out.printf("  failover events in %s:%n", log.getFileName());
+                lines.filter(line -> FAILOVER_EVENTS.stream().anyMatch(line::contains))
+                        .forEach(line -> out.println("    " + line.strip()));
+            } catch (IOException | UncheckedIOException e) {
+                out.printf("  (cannot read %s: %s)%n", log, e.getMessage());
             }
         }
     }

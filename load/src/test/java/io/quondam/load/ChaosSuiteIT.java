@@ -13,9 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The fault matrix in its short form (CHAOS_SCALE 0.1: 9-18 s of payments per scenario, faults shortened to their
  * floors): each fault strikes mid-stream on a fresh stack, and the ledger must come out exactly once. Each scenario's
- * row and fault log are appended to {@code target/chaos-it/results.txt}. Quorum loss runs with
- * {@code QUONDAM_MIN_REPLICAS=2}: with the default 1, one short run in four leaked (a second, spurious failover right
- * after the first promoted the replica that had not acknowledged the claims; see README "Fault matrix").
+ * row and fault log are appended to {@code target/chaos-it/results.txt}. Every scenario runs with the default
+ * {@code QUONDAM_MIN_REPLICAS=2}; with 1, redis-master-kill leaked 42 of 9,000 in a CI run and sentinels-down 69 of
+ * 6,000 in one local run (see README "Fault matrix").
  */
 class ChaosSuiteIT {
     private static final double SCALE = 0.1;
@@ -23,7 +23,7 @@ class ChaosSuiteIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"redis-master-kill", "processor-kill", "broker-restart", "redis-unreachable", "redis-slow",
-            "sentinels-down-wait-all", "postgres-restart"})
+            "sentinels-down", "postgres-restart"})
     void shouldBookEveryPaymentExactlyOnceThrough(String name) throws Exception {
         var scenario = ChaosScenarios.all().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
         var output = new ByteArrayOutputStream();

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -213,6 +214,18 @@ public final class LocalStack implements AutoCloseable {
                         .filter(address -> "master".equals(
                                 RedisEndpoint.parse(address, redisPassword()).role(RedisNode.PING_TIMEOUT))),
                 "Sentinels to promote a new master instead of " + oldAddress);
+    }
+
+    /**
+     * Replication offset by port of every live data node that answers. Read right after a master kill, it tells which
+     * replica held more of the dead master's stream, and so whether Sentinel promoted the most complete one.
+     */
+    public Map<Integer, Long> replicationOffsets() {
+        var offsets = new TreeMap<Integer, Long>();
+        for (RedisNode node : liveRedisNodes()) {
+            node.endpoint().replicationOffset(RedisNode.PING_TIMEOUT).ifPresent(offset -> offsets.put(node.port(), offset));
+        }
+        return offsets;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.quondam.stack;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -48,6 +49,22 @@ public record RedisEndpoint(String host, int port, String password) {
             return jedis.role().get(0).toString();
         } catch (JedisException e) {
             return "unreachable";
+        }
+    }
+
+    /**
+     * How far this node has read the replication stream: {@code slave_repl_offset} of a replica (frozen at its last
+     * byte once its master is gone), {@code master_repl_offset} of a master; empty when the node does not answer.
+     */
+    public OptionalLong replicationOffset(Duration timeout) {
+        try (Jedis jedis = connect(timeout)) {
+            String info = jedis.info("replication");
+            String field = info.contains("role:slave") ? "slave_repl_offset:" : "master_repl_offset:";
+            return info.lines().filter(line -> line.startsWith(field))
+                    .mapToLong(line -> Long.parseLong(line.substring(field.length()).strip()))
+                    .findFirst();
+        } catch (JedisException e) {
+            return OptionalLong.empty();
         }
     }
 

@@ -4,6 +4,7 @@ import io.quondam.config.ConfigException;
 import io.quondam.config.Settings;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.StackOptions;
+import io.quondam.store.KeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ public final class BenchCli {
 
             System.out.printf("key-api: %d clients for %s after a 10 s warm-up%n", concurrency, apiDuration);
             var keyApi = new KeyApiBench(stack, concurrency, apiDuration);
-            results.keyApi(keyApi.keyApi(1), keyApi.keyApi(0), keyApi.rawJedis());
+            results.keyApi(keyApi.keyApi(KeyStore.DEFAULT_MIN_REPLICAS), keyApi.keyApi(0), keyApi.rawJedis());
 
             System.out.println("failover stall: kill -9 of the Redis master under load");
             results.failover(new FailoverStall(stack, keyApi, dir.resolve("streams"), System.out).run());

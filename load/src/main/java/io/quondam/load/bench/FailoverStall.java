@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quondam.stack.Await;
 import io.quondam.stack.LocalStack;
+import io.quondam.store.KeyStore;
 import io.quondam.testdata.PaymentEvents;
 import io.quondam.testdata.Pipeline;
 import java.io.PrintStream;
@@ -55,11 +56,11 @@ final class FailoverStall {
         var firstApiClaimAfterKill = new AtomicLong();
         var killedAt = new AtomicLong(Long.MAX_VALUE);
         var apiClaims = new AtomicInteger();
-        int killedPort;
         try (var pipeline = new Pipeline(stack.bootstrapServers());
              var app = ProcessorBench.dedupApp(stack, applicationId, INPUT, "bench.stall.out", "bench.stall.dlq",
                      "per-commit", 2, stateDir, registry);
-             var api = new InProcessKeyApi(keyApiBench.redisSettings(), 2, 1, "stall", TOKEN)) {
+             var api = new InProcessKeyApi(keyApiBench.redisSettings(), 2, KeyStore.DEFAULT_MIN_REPLICAS, "stall",
+                     TOKEN)) {
             var producing = pipeline.produce(INPUT, events, 1500, new AtomicInteger());
             app.start();
             try {
@@ -86,12 +87,14 @@ final class FailoverStall {
                 String oldMaster = stack.currentMasterAddress();
                 // After the kill returns: finding the master through Sentinel first takes tens of milliseconds, in
                 // which claims still succeed on the old master.
-                killedPort = stack.killRedisMaster();
+                int killedPort = stack.killRedisMaster();
                 killedAt.set(System.nanoTime());
                 long claimsAtKill = claims(registry);
                 var firstProcessorClaim = new AtomicLong();
                 String newMaster = stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
                 double promoted = (System.nanoTime() - killedAt.get()) / 1e9;
+                // Back as an empty replica, as a platform restarts a dead pod: WAIT for both replicas needs it.
+                stack.restartRedisNode(killedPort);
                 Await.until(Duration.ofSeconds(90), () -> {
                     if (firstProcessorClaim.get() == 0 && claims(registry) > claimsAtKill) {
                         firstProcessorClaim.set(System.nanoTime());
@@ -104,7 +107,6 @@ final class FailoverStall {
                         + "%.1f s (key-api)%n", oldMaster, newMaster, promoted, result.processorSec(), result.keyApiSec());
                 keyApiRunning.set(false);
                 producing.get();
-                stack.restartRedisNode(killedPort);
                 return result;
             } finally {
                 keyApiRunning.set(false);

@@ -16,7 +16,7 @@ final class InProcessKeyApi implements AutoCloseable {
     private final KeyStorePool store;
     private final Javalin app;
 
-    /** {@code minReplicas} 1 is key-api's default: a claim is answered once a replica holds it (WAIT 1). */
+    /** A claim is answered once {@code minReplicas} replicas hold it (WAIT); key-api's default is both replicas. */
     InProcessKeyApi(RedisSettings redis, int sessions, int minReplicas, String tenant, String token) {
         var registry = new SimpleMeterRegistry();
         var sessionNumber = new AtomicInteger();

@@ -35,7 +35,7 @@ final class KeyApiBench {
                 stack.sentinelPassword());
     }
 
-    /** key-api in this JVM with one Redis session per client; {@code minReplicas} 1 is its default (WAIT 1). */
+    /** key-api in this JVM with one Redis session per client, answering once {@code minReplicas} replicas hold a claim. */
     LoadLoop.Result keyApi(int minReplicas) throws InterruptedException {
         try (var api = new InProcessKeyApi(redisSettings(), concurrency, minReplicas, "bench", TOKEN)) {
             var clients = new ArrayList<KeepAliveHttpClient>();
