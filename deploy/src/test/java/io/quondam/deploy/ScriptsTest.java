@@ -64,6 +64,24 @@ class ScriptsTest {
         assertThat(run(dir, "bash", "-n", broken.toString()).exitCode()).isNotZero();
     }
 
+    /**
+     * The Redis user the services connect as on Kubernetes has exactly the rules the local stack gives it, under which
+     * the key store's and services' integration tests run; the services connect as that user.
+     */
+    @Test
+    void shouldGiveTheServicesRedisUserTheRulesThatEveryTestRunsUnder() throws Exception {
+        var configMap = ManifestParser.parse(Repository.path("k8s/base/redis/configmap.yaml")).get(0).as(ConfigMap.class);
+        String tested = Files.readString(Repository.path("test-support/src/main/resources/io/quondam/stack/service-user.acl"));
+        assertThat(configMap.getData().get("service-user.acl")).isNotNull().isEqualToIgnoringWhitespace(tested);
+        assertThat(configMap.getData().get("init-redis.sh"))
+                .contains("user quondam on >$SERVICE_PASSWORD $(cat /scripts/service-user.acl)");
+        for (String service : List.of("dedup-processor", "key-api")) {
+            var settings = ManifestParser.parse(Repository.path("k8s/base/" + service + "/configmap.yaml")).get(0)
+                    .as(ConfigMap.class).getData();
+            assertThat(settings).as(service).containsEntry("QUONDAM_REDIS_USER", "quondam");
+        }
+    }
+
     @Test
     void shouldShipRedisInitScriptsThatParse(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         var configMap = ManifestParser.parse(Repository.path("k8s/base/redis/configmap.yaml")).get(0).as(ConfigMap.class);

@@ -44,8 +44,9 @@ class KeyApiIT {
         Files.createDirectories(dir);
         stack = LocalStack.start(StackOptions.ephemeral(dir).withTopics(Map.of()));
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        var settings = RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
-                stack.sentinelPassword());
+        var settings = RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), "",
+                stack.sentinelPassword())
+                .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD);
         var sessions = new AtomicInteger();
         store = new KeyStorePool(8, () -> new RedisKeyStore(settings, registry, "key-api-it-" + sessions.incrementAndGet()),
                 Duration.ofSeconds(10), KeyStore.DEFAULT_MIN_REPLICAS, Duration.ofSeconds(1));
@@ -146,8 +147,9 @@ class KeyApiIT {
     @Test
     void shouldAnswer503WithRetryAfterWhileRedisIsUnreachableAndClaimAgainAfterwards() {
         // A store with a short retry budget, so that an outage surfaces within a client's patience.
-        var settings = RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
+        var settings = RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), "",
                         stack.sentinelPassword())
+                .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD)
                 .withRetry(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)))
                 .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200));
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -59,6 +59,12 @@ public record RedisSettings(
                 Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults(), Map.of());
     }
 
+    /** The same, connecting to the data nodes as the ACL {@code user} (empty: the default user) with {@code password}. */
+    public RedisSettings withUser(String user, String password) {
+        return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
+                connectTimeout, socketTimeout, retry, addressMap);
+    }
+
     public RedisSettings withRetry(RetryPolicy policy) {
         return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
                 connectTimeout, socketTimeout, policy, addressMap);

@@ -22,6 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /** The contract, and what only a real Redis with Sentinel can show: WAIT, failover, outage, lost scripts. */
 class RedisKeyStoreIT extends KeyStoreContract {
@@ -61,8 +65,9 @@ class RedisKeyStoreIT extends KeyStoreContract {
     }
 
     private RedisKeyStore open(RetryPolicy retry) {
-        return open(RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
-                stack.sentinelPassword()).withRetry(retry));
+        return open(RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), "",
+                stack.sentinelPassword())
+                .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD).withRetry(retry));
     }
 
     private RedisKeyStore open(RedisSettings settings) {
@@ -103,6 +108,38 @@ class RedisKeyStoreIT extends KeyStoreContract {
         }, "the claim to reach a replica after the replicas resumed");
     }
 
+    /**
+     * Every other test here runs as the services' ACL user, which shows that its rules allow all that the store does;
+     * this one shows that they allow nothing more: no other command, no key outside {@code q:*}, and no loaded script
+     * that calls a command the user lacks.
+     */
+    @Test
+    void shouldRefuseTheServiceUserEveryOtherCommandAndKey() {
+        var address = RedisEndpoint.parse(stack.currentMasterAddress(), "");
+        var config = DefaultJedisClientConfig.builder().user(StackOptions.SERVICE_USER)
+                .password(StackOptions.SERVICE_PASSWORD).build();
+        try (var jedis = new Jedis(new HostAndPort(address.host(), address.port()), config)) {
+            assertThat(jedis.ping()).isEqualTo("PONG");
+            assertThat(jedis.hset("q:{acl}:allowed", "o", "owner")).isEqualTo(1);
+            assertNoPermission(() -> jedis.hset("other:key", "o", "owner"));
+            assertNoPermission(() -> jedis.set("q:{acl}:string", "x"));
+            assertNoPermission(() -> jedis.get("q:{acl}:allowed"));
+            assertNoPermission(jedis::flushAll);
+            assertNoPermission(() -> jedis.configGet("requirepass"));
+            assertNoPermission(() -> jedis.keys("*"));
+            assertNoPermission(() -> jedis.eval("return 1"));
+            assertNoPermission(() -> jedis.aclList());
+            String flush = jedis.scriptLoad("return redis.call('FLUSHALL')");
+            assertThatThrownBy(() -> jedis.evalsha(flush)).isInstanceOf(JedisDataException.class)
+                    .hasMessageContaining("can't run this command");
+            assertThat(jedis.del("q:{acl}:allowed")).isEqualTo(1);
+        }
+    }
+
+    private static void assertNoPermission(Runnable command) {
+        assertThatThrownBy(command::run).isInstanceOf(JedisDataException.class).hasMessageContaining("NOPERM");
+    }
+
     @Test
     void shouldSkipWaitWhenNothingWasWritten() {
         var store = open(RetryPolicy.defaults());
@@ -133,8 +170,9 @@ class RedisKeyStoreIT extends KeyStoreContract {
 
     @Test
     void shouldReportUnavailableWithinRetryBudgetWhenRedisIsUnreachable() {
-        var store = open(RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
+        var store = open(RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), "",
                         stack.sentinelPassword())
+                .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD)
                 .withRetry(new RetryPolicy(3, Duration.ofMillis(50), Duration.ofMillis(200)))
                 .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200)));
         store.claim("it", "warm-up-" + UUID.randomUUID(), "owner-a", DAY);
@@ -163,7 +201,8 @@ class RedisKeyStoreIT extends KeyStoreContract {
         var master = RedisEndpoint.parse(announced, stack.redisPassword());
         try (var proxy = FaultProxy.start(master.host(), master.port())) {
             var store = open(RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(),
-                            stack.redisPassword(), stack.sentinelPassword())
+                            "", stack.sentinelPassword())
+                .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD)
                     .withRetry(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)))
                     .withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300))
                     .withAddressMap(Map.of(announced, proxy.address())));

@@ -124,7 +124,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * The environment our services read to reach this stack; also what {@code .stack/stack.env} holds. Once
+     * The environment our services read to reach this stack; also what {@code .stack/stack.env} holds. The services
+     * connect to Redis as the restricted {@link StackOptions#SERVICE_USER}, never with the default user's password. Once
      * PostgreSQL runs it includes {@code QUONDAM_DB_URL}, {@code QUONDAM_DB_USER} and {@code QUONDAM_DB_PASSWORD}.
      */
     public Map<String, String> environment() {
@@ -132,7 +133,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("QUONDAM_BOOTSTRAP_SERVERS", bootstrapServers());
         env.put("QUONDAM_REDIS_SENTINELS", String.join(",", sentinelAddresses()));
         env.put("QUONDAM_REDIS_MASTER_NAME", masterName());
-        env.put("QUONDAM_REDIS_PASSWORD", redisPassword());
+        env.put("QUONDAM_REDIS_USER", StackOptions.SERVICE_USER);
+        env.put("QUONDAM_REDIS_PASSWORD", StackOptions.SERVICE_PASSWORD);
         env.put("QUONDAM_SENTINEL_PASSWORD", sentinelPassword());
         if (postgres != null) {
             env.put("QUONDAM_DB_URL", postgres.jdbcUrl());

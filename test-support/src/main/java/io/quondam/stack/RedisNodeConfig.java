@@ -22,6 +22,9 @@ record RedisNodeConfig(int port, Path dir, String password, OptionalInt masterPo
                 .append("requirepass ").append(password).append('\n')
                 // Every node may become master, and a replica must authenticate to whichever node that is.
                 .append("masterauth ").append(password).append('\n')
+                // The services' user: only the commands and keys Quondam uses (the same rules as k8s/base/redis).
+                .append("user ").append(StackOptions.SERVICE_USER).append(" on >").append(StackOptions.SERVICE_PASSWORD)
+                .append(' ').append(StackOptions.serviceUserRules()).append('\n')
                 .append("save \"\"\n")
                 .append("appendonly no\n")
                 // A master refuses writes unless a replica is at most 5 s behind: bounds what a failover can lose.

@@ -1,5 +1,9 @@
 package io.quondam.stack;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +19,10 @@ public record StackOptions(Path dir, int kafkaPort, int controllerPort, List<Int
                            String masterName, Map<String, Integer> topics) {
 
     public static final String MASTER_NAME = "quondam";
+    /** The Redis ACL user the services connect as; the default user (full rights) is left to Sentinel and replicas. */
+    public static final String SERVICE_USER = "quondam";
+    public static final String SERVICE_PASSWORD = "quondam-service";
+    private static final String SERVICE_USER_RULES = "service-user.acl";
     private static final Map<String, Integer> DEFAULT_TOPICS = defaultTopics();
 
     public StackOptions {
@@ -43,6 +51,21 @@ public record StackOptions(Path dir, int kafkaPort, int controllerPort, List<Int
     public StackOptions withTopics(Map<String, Integer> partitionsByTopic) {
         return new StackOptions(dir, kafkaPort, controllerPort, redisPorts, sentinelPorts, redisPassword,
                 sentinelPassword, masterName, partitionsByTopic);
+    }
+
+    /**
+     * The ACL rules of {@link #SERVICE_USER} ({@code service-user.acl}, shared with the Kubernetes manifests): its
+     * keys ({@code q:*}) and the commands the key store sends, directly or from its Lua scripts.
+     */
+    public static String serviceUserRules() {
+        try (InputStream in = StackOptions.class.getResourceAsStream(SERVICE_USER_RULES)) {
+            if (in == null) {
+                throw new IllegalStateException(SERVICE_USER_RULES + " is missing from the test-support jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + SERVICE_USER_RULES, e);
+        }
     }
 
     public List<Integer> allPorts() {

@@ -1,6 +1,7 @@
 package io.quondam.load.bench;
 
 import io.quondam.stack.LocalStack;
+import io.quondam.stack.StackOptions;
 import io.quondam.store.RedisSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,8 +32,9 @@ final class KeyApiBench {
     }
 
     RedisSettings redisSettings() {
-        return RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), stack.redisPassword(),
-                stack.sentinelPassword());
+        return RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), "",
+                stack.sentinelPassword())
+                .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD);
     }
 
     /** key-api in this JVM with one Redis session per client, answering once {@code minReplicas} replicas hold a claim. */
