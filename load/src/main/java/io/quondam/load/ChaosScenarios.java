@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fault matrix of issue 8, each scenario streaming duplicated payments through the whole local pipeline. The
- * eighth (the old master isolated together with the processor while the others elect a new one) needs a network
- * partition between processes on one loopback interface and is not built yet.
+ * The fault matrix of issue 8, each scenario streaming duplicated payments through the whole local pipeline.
  */
 final class ChaosScenarios {
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
@@ -39,6 +37,9 @@ final class ChaosScenarios {
                 new ChaosScenario("double-failover-wait-one", "the same with QUONDAM_MIN_REPLICAS=1",
                         Duration.ofSeconds(90), 1, false, Map.of("QUONDAM_MIN_REPLICAS", "1"),
                         ChaosScenarios::failOverTwice),
+                new ChaosScenario("master-partitioned", "the master cut off from Sentinels and replicas for 20 s while "
+                        + "the processor still reaches it; Sentinel promotes another", Duration.ofSeconds(90), 1, false,
+                        Map.of(), ChaosScenarios::partitionMaster),
                 new ChaosScenario("postgres-restart", "PostgreSQL restarted under the payments-consumer",
                         Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::restartPostgres));
     }
@@ -100,7 +101,7 @@ final class ChaosScenarios {
         int masterPort = Integer.parseInt(master.substring(master.lastIndexOf(':') + 1));
         var sentinels = stack.killSentinels(2);
         stack.redisNode(masterPort).process().kill9();
-        var offsets = offsetsAfterKill(stack);
+        var offsets = replicaOffsets(stack, masterPort);
         faults.note("killed Sentinels %s and then the master %s: no majority can authorise a failover", sentinels,
                 master);
         faults.hold(Duration.ofSeconds(20), Duration.ofSeconds(8));
@@ -124,25 +125,31 @@ final class ChaosScenarios {
     private static void failOver(ChaosRun.Faults faults, String which) {
         var stack = faults.stack;
         String old = stack.currentMasterAddress();
-        stack.killRedisMaster();
-        var offsets = offsetsAfterKill(stack);
+        int killed = stack.killRedisMaster();
+        var offsets = replicaOffsets(stack, killed);
         String promoted = stack.awaitNewMaster(old, FAILOVER_TIMEOUT);
         faults.note("killed %s %s; Sentinel promoted %s%s", which, old, promoted, promotionGap(offsets, promoted));
     }
 
     /**
-     * The replicas' offsets once they have read what the dead master had sent (two equal readings in a row): the
+     * The replicas' offsets (every data node but {@code oldMaster}) once they have read what the old master had sent (two equal readings in a row): the
      * offsets do not move again until Sentinel promotes one of them, which takes at least down-after (1 s).
      */
-    private static Map<Integer, Long> offsetsAfterKill(LocalStack stack) {
-        var offsets = stack.replicationOffsets();
+    private static Map<Integer, Long> replicaOffsets(LocalStack stack, int oldMaster) {
+        var offsets = replicaOffsetsNow(stack, oldMaster);
         for (int reading = 0; reading < 20; reading++) {
-            var again = stack.replicationOffsets();
+            var again = replicaOffsetsNow(stack, oldMaster);
             if (again.equals(offsets)) {
                 break;
             }
             offsets = again;
         }
+        return offsets;
+    }
+
+    private static Map<Integer, Long> replicaOffsetsNow(LocalStack stack, int oldMaster) {
+        var offsets = stack.replicationOffsets();
+        offsets.remove(oldMaster);
         return offsets;
     }
 
@@ -163,6 +170,28 @@ final class ChaosScenarios {
                 ? String.format(" (BEHIND: it had read %,d bytes less of the old master's stream than %d; writes"
                         + " acknowledged by %d alone are lost)", gap, ahead.get().getKey(), ahead.get().getKey())
                 : " (it had read all of the old master's stream)";
+    }
+
+    /**
+     * The partition Sentinel cannot handle: the old master keeps a client (the processor) while the others elect a new
+     * one. The old master accepts claims until {@code min-replicas-max-lag} (5 s) passes without a replica; none of
+     * them can be confirmed by WAIT, so none may be committed. When the partition heals Sentinel turns the old master
+     * into a replica, and what only it held is gone.
+     */
+    private static void partitionMaster(ChaosRun.Faults faults) throws InterruptedException {
+        faults.at(0.3);
+        var stack = faults.stack;
+        String old = stack.currentMasterAddress();
+        int port = Integer.parseInt(old.substring(old.lastIndexOf(':') + 1));
+        stack.isolate(port);
+        var offsets = replicaOffsets(stack, port);
+        faults.note("cut the master %s off from Sentinels and replicas; the processor still reaches it", old);
+        String promoted = stack.awaitNewMaster(old, FAILOVER_TIMEOUT);
+        faults.note("Sentinel promoted %s%s", promoted, promotionGap(offsets, promoted));
+        faults.hold(Duration.ofSeconds(20), Duration.ofSeconds(8));
+        stack.heal(port);
+        faults.note("partition healed: Sentinel turns %s into a replica of %s", old, promoted);
+        stack.awaitSettled(FAILOVER_TIMEOUT);
     }
 
     private static void restartPostgres(ChaosRun.Faults faults) throws InterruptedException {

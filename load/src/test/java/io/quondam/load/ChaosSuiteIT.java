@@ -23,7 +23,7 @@ class ChaosSuiteIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"redis-master-kill", "processor-kill", "broker-restart", "redis-unreachable", "redis-slow",
-            "sentinels-down", "postgres-restart"})
+            "sentinels-down", "master-partitioned", "postgres-restart"})
     void shouldBookEveryPaymentExactlyOnceThrough(String name) throws Exception {
         var scenario = ChaosScenarios.all().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
         var output = new ByteArrayOutputStream();

@@ -11,6 +11,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ClientKillParams;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -25,6 +27,7 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration SENTINEL_DISCOVERY_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration SENTINEL_AGREEMENT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(5);
+    private static final String ISOLATED_PASSWORD = "quondam-isolated";
 
     private final StackOptions options;
     private final StackLayout layout;
@@ -228,6 +231,30 @@ public final class LocalStack implements AutoCloseable {
             node.endpoint().replicationOffset(RedisNode.PING_TIMEOUT).ifPresent(offset -> offsets.put(node.port(), offset));
         }
         return offsets;
+    }
+
+    /**
+     * Cuts the data node on {@code port} off from the Sentinels and the other data nodes while clients of the
+     * services' user still reach it: the partition Sentinel cannot handle, played on one loopback interface. The
+     * default user, which Sentinels and replicas authenticate as, gets another password and loses its connections,
+     * so Sentinels see the node stop answering and replicas cannot sync from it; connections of
+     * {@link StackOptions#SERVICE_USER} stay. Undone by {@link #heal(int)}.
+     */
+    public void isolate(int port) {
+        try (Jedis jedis = redisNode(port).endpoint().connect(RedisNode.PING_TIMEOUT)) {
+            jedis.aclSetUser("default", "resetpass", ">" + ISOLATED_PASSWORD);
+            jedis.clientKill(new ClientKillParams().user("default"));
+        }
+        LOG.info("Isolated Redis {} from Sentinels and replicas", port);
+    }
+
+    /** Ends {@link #isolate(int)}: the default user gets its password back, and Sentinels and replicas reconnect. */
+    public void heal(int port) {
+        var endpoint = RedisEndpoint.local(port, ISOLATED_PASSWORD);
+        try (Jedis jedis = endpoint.connect(RedisNode.PING_TIMEOUT)) {
+            jedis.aclSetUser("default", "resetpass", ">" + redisPassword());
+        }
+        LOG.info("Redis {} reachable again for Sentinels and replicas", port);
     }
 
     /**
