@@ -1,6 +1,7 @@
 package io.quondam.store;
 
 import java.util.List;
+import javax.net.ssl.SSLSocketFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -24,11 +25,13 @@ final class RedisMasterLocator {
 
     RedisMasterLocator(RedisSettings settings, String clientName) {
         this.settings = settings;
-        this.redisConfig = clientConfig(settings, settings.user(), settings.password(), clientName);
-        this.sentinelConfig = clientConfig(settings, "", settings.sentinelPassword(), clientName);
+        SSLSocketFactory tls = settings.tls().enabled() ? settings.tls().socketFactory() : null;
+        this.redisConfig = clientConfig(settings, settings.user(), settings.password(), clientName, tls);
+        this.sentinelConfig = clientConfig(settings, "", settings.sentinelPassword(), clientName, tls);
     }
 
-    private static JedisClientConfig clientConfig(RedisSettings settings, String user, String password, String name) {
+    private static JedisClientConfig clientConfig(RedisSettings settings, String user, String password, String name,
+                                                  SSLSocketFactory sslSocketFactory) {
         var builder = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis((int) settings.connectTimeout().toMillis())
                 .socketTimeoutMillis((int) settings.socketTimeout().toMillis())
@@ -39,6 +42,9 @@ final class RedisMasterLocator {
         }
         if (!password.isEmpty()) {
             builder.password(password);
+        }
+        if (sslSocketFactory != null) {
+            builder.ssl(true).sslSocketFactory(sslSocketFactory).sslParameters(settings.tls().parameters());
         }
         return builder.build();
     }

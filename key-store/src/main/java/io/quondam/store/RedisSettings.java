@@ -23,7 +23,8 @@ public record RedisSettings(
         Duration connectTimeout,
         Duration socketTimeout,
         RetryPolicy retry,
-        Map<String, String> addressMap) {
+        Map<String, String> addressMap,
+        RedisTls tls) {
 
     /** How the master is found. */
     public enum Mode { SENTINEL, STANDALONE }
@@ -40,6 +41,7 @@ public record RedisSettings(
         Objects.requireNonNull(socketTimeout, "socketTimeout");
         Objects.requireNonNull(retry, "retry");
         addressMap = Map.copyOf(addressMap);
+        Objects.requireNonNull(tls, "tls");
         if (mode == Mode.SENTINEL && (sentinels.isEmpty() || masterName.isBlank())) {
             throw new IllegalArgumentException("sentinel mode needs sentinel addresses and a master name");
         }
@@ -51,33 +53,39 @@ public record RedisSettings(
     public static RedisSettings sentinel(List<String> sentinels, String masterName, String password,
                                          String sentinelPassword) {
         return new RedisSettings(Mode.SENTINEL, sentinels, masterName, "", "", password, sentinelPassword,
-                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults(), Map.of());
+                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults(), Map.of(), RedisTls.OFF);
     }
 
     public static RedisSettings standalone(String address, String password) {
         return new RedisSettings(Mode.STANDALONE, List.of(), "", address, "", password, "",
-                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults(), Map.of());
+                Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults(), Map.of(), RedisTls.OFF);
     }
 
     /** The same, connecting to the data nodes as the ACL {@code user} (empty: the default user) with {@code password}. */
     public RedisSettings withUser(String user, String password) {
         return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
-                connectTimeout, socketTimeout, retry, addressMap);
+                connectTimeout, socketTimeout, retry, addressMap, tls);
+    }
+
+    /** The same over TLS (or without, given {@link RedisTls#OFF}), to the data nodes and the Sentinels alike. */
+    public RedisSettings withTls(RedisTls settings) {
+        return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
+                connectTimeout, socketTimeout, retry, addressMap, settings);
     }
 
     public RedisSettings withRetry(RetryPolicy policy) {
         return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
-                connectTimeout, socketTimeout, policy, addressMap);
+                connectTimeout, socketTimeout, policy, addressMap, tls);
     }
 
     public RedisSettings withTimeouts(Duration connect, Duration socket) {
         return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
-                connect, socket, retry, addressMap);
+                connect, socket, retry, addressMap, tls);
     }
 
     public RedisSettings withAddressMap(Map<String, String> announcedToReachable) {
         return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
-                connectTimeout, socketTimeout, retry, announcedToReachable);
+                connectTimeout, socketTimeout, retry, announcedToReachable, tls);
     }
 
     @Override
@@ -86,6 +94,6 @@ public record RedisSettings(
         return "RedisSettings[mode=" + mode + ", sentinels=" + sentinels + ", masterName=" + masterName
                 + ", address=" + address + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
                 + ", connectTimeout=" + connectTimeout + ", socketTimeout=" + socketTimeout + ", retry=" + retry
-                + ", addressMap=" + addressMap + "]";
+                + ", addressMap=" + addressMap + ", tls=" + tls + "]";
     }
 }

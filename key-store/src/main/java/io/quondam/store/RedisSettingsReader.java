@@ -32,9 +32,32 @@ public final class RedisSettingsReader {
             // Only a Sentinel announces addresses; ignoring the map silently would hide a mistaken setup.
             settings.problem("QUONDAM_REDIS_ADDRESS_MAP applies only when QUONDAM_REDIS_MODE=sentinel");
         }
+        var tls = readTls(settings);
         // Where a problem was recorded, fall back to a placeholder: validate() throws before it is used.
         return new RedisSettings(mode, sentinels.isEmpty() ? List.of("127.0.0.1:26379") : sentinels,
                 masterName.isEmpty() ? "quondam" : masterName, address.isBlank() ? "127.0.0.1:6379" : address, user,
-                password, sentinelPassword, connectTimeout, socketTimeout, retry, addressMap);
+                password, sentinelPassword, connectTimeout, socketTimeout, retry, addressMap, tls);
+    }
+
+    /** Whether TLS is on or off for the data nodes and the Sentinels. */
+    private enum TlsSwitch { OFF, ON }
+
+    private static RedisTls readTls(Settings settings) {
+        boolean on = settings.choice("QUONDAM_REDIS_TLS", TlsSwitch.OFF, TlsSwitch.class) == TlsSwitch.ON;
+        String trustStore = settings.string("QUONDAM_REDIS_TLS_TRUSTSTORE", "").strip();
+        String password = settings.string("QUONDAM_REDIS_TLS_TRUSTSTORE_PASSWORD", "");
+        if (!on) {
+            if (!trustStore.isEmpty()) {
+                settings.problem("QUONDAM_REDIS_TLS_TRUSTSTORE applies only when QUONDAM_REDIS_TLS=on");
+            }
+            return RedisTls.OFF;
+        }
+        var tls = new RedisTls(true, trustStore, password);
+        try {
+            tls.socketFactory(); // a missing or unreadable trust store is a start-up error, not a failed connection
+        } catch (IllegalArgumentException e) {
+            settings.problem("QUONDAM_REDIS_TLS_TRUSTSTORE: " + e.getMessage());
+        }
+        return tls;
     }
 }

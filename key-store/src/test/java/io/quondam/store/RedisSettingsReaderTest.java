@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quondam.config.ConfigException;
 import io.quondam.config.Settings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RedisSettingsReaderTest {
 
@@ -54,6 +57,39 @@ class RedisSettingsReaderTest {
                 .hasMessageContaining("QUONDAM_REDIS_ADDRESS_MAP: 'a:1=b:port' is not host:port=host:port")
                 .hasMessageContaining("QUONDAM_REDIS_ADDRESS_MAP: 'c:1=d:2=e:3' is not host:port=host:port")
                 .hasMessageContaining("QUONDAM_REDIS_RETRY_ATTEMPTS=often");
+    }
+
+    @Test
+    void shouldLeaveTlsOffByDefaultAndTurnItOnWithTheDefaultTrustStore() {
+        var off = settings(Map.of());
+        assertThat(RedisSettingsReader.read(off).tls()).isEqualTo(RedisTls.OFF);
+        off.validate();
+
+        var on = settings(Map.of("QUONDAM_REDIS_TLS", "on"));
+        var redis = RedisSettingsReader.read(on);
+
+        on.validate();
+        assertThat(redis.tls().enabled()).isTrue();
+        assertThat(redis.tls().trustStore()).isEmpty();
+    }
+
+    @Test
+    void shouldNameATrustStoreThatCannotBeReadOrIsGivenWithoutTls(@TempDir Path dir) throws Exception {
+        Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a key store");
+        var unreadable = settings(Map.of("QUONDAM_REDIS_TLS", "on", "QUONDAM_REDIS_TLS_TRUSTSTORE", garbage.toString()));
+        RedisSettingsReader.read(unreadable);
+        assertThatThrownBy(unreadable::validate).hasMessageContaining("QUONDAM_REDIS_TLS_TRUSTSTORE: cannot load the "
+                + "trust store " + garbage);
+
+        var missing = settings(Map.of("QUONDAM_REDIS_TLS", "on", "QUONDAM_REDIS_TLS_TRUSTSTORE",
+                dir.resolve("missing.p12").toString()));
+        RedisSettingsReader.read(missing);
+        assertThatThrownBy(missing::validate).hasMessageContaining("QUONDAM_REDIS_TLS_TRUSTSTORE: cannot load");
+
+        var withoutTls = settings(Map.of("QUONDAM_REDIS_TLS_TRUSTSTORE", garbage.toString()));
+        RedisSettingsReader.read(withoutTls);
+        assertThatThrownBy(withoutTls::validate)
+                .hasMessageContaining("QUONDAM_REDIS_TLS_TRUSTSTORE applies only when QUONDAM_REDIS_TLS=on");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.quondam.load.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quondam.store.KeyStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ final class BenchResults {
             text.append(String.format(Locale.ROOT, "| %-26s | %10s | %8s | %8s | %8s |%n", "variant", "claims/s", "p50 ms",
                     "p99 ms", "failed"));
             text.append("|----------------------------|------------|----------|----------|----------|\n");
-            apiRow(text, "key-api (WAIT 1, default)", keyApi);
+            apiRow(text, "key-api (WAIT " + KeyStore.DEFAULT_MIN_REPLICAS + ", default)", keyApi);
             apiRow(text, "key-api (no WAIT)", keyApiNoWait);
             apiRow(text, "raw Jedis SET NX PX", rawJedis);
             text.append(String.format(Locale.ROOT, "key-api ÷ raw Jedis: %.2f%n", keyApi.perSecond() / rawJedis.perSecond()));
