@@ -23,7 +23,8 @@ public record TlsMaterial(Path caCert, Path serverCert, Path serverKey, Path tru
     private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
 
     /** Generates everything into {@code dir} (created if needed); the certificates are valid for two days. */
-    public static TlsMaterial generate(Path dir) {
+    public static TlsMaterial generate(Path where) {
+        Path dir = where.toAbsolutePath(); // keytool runs in dir: relative paths would resolve twice
         try {
             Files.createDirectories(dir);
             Path ca = dir.resolve("ca.p12");
