@@ -24,8 +24,9 @@ class ProcessorConfigTest {
         var settings = Settings.of(VALID);
         ProcessorConfig.from(settings);
         return InvalidSettings.forEachSetting(settings.settingsRead(),
-                Map.of("QUONDAM_KEY_JSON_POINTER", List.of("paymentId")),
-                Set.of("QUONDAM_REDIS_USER", "QUONDAM_SENTINEL_PASSWORD"));
+                Map.of("QUONDAM_KEY_JSON_POINTER", List.of("paymentId"),
+                        "QUONDAM_REDIS_TLS_TRUSTSTORE", List.of("/nonexistent/truststore.p12")),
+                Set.of("QUONDAM_REDIS_USER", "QUONDAM_SENTINEL_PASSWORD", "QUONDAM_REDIS_TLS_TRUSTSTORE_PASSWORD"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -27,8 +27,9 @@ class KeyApiConfigTest {
         KeyApiConfig.read(settings);
         return InvalidSettings.forEachSetting(settings.settingsRead(),
                 Map.of("QUONDAM_TOKENS", List.of("", "acme", "=t1", "bad tenant=t1", "acme=sha256:abc"),
-                        "QUONDAM_TOKENS_FILE", List.of("/nonexistent/quondam-tokens")),
-                Set.of("QUONDAM_REDIS_USER", "QUONDAM_SENTINEL_PASSWORD"));
+                        "QUONDAM_TOKENS_FILE", List.of("/nonexistent/quondam-tokens"),
+                        "QUONDAM_REDIS_TLS_TRUSTSTORE", List.of("/nonexistent/truststore.p12")),
+                Set.of("QUONDAM_REDIS_USER", "QUONDAM_SENTINEL_PASSWORD", "QUONDAM_REDIS_TLS_TRUSTSTORE_PASSWORD"));
     }
 
     @ParameterizedTest(name = "{0}")
