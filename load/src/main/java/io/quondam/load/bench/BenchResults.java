@@ -98,8 +98,8 @@ final class BenchResults {
         }
         if (failover != null) {
             text.append(String.format(Locale.ROOT, "%nfailover: new master after %.1f s; first claim after the kill: "
-                            + "processor %.1f s, key-api %.1f s%n", failover.promotedSec(), failover.processorSec(),
-                    failover.keyApiSec()));
+                            + "processor %.1f s, key-api %.1f s; old master synced as a replica after %.1f s%n",
+                    failover.promotedSec(), failover.processorSec(), failover.keyApiSec(), failover.replicaBackSec()));
         }
         return text.toString();
     }

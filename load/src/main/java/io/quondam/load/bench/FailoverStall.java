@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FailoverStall {
     /** Stall of each front end and when Sentinel reported the new master, all in seconds after the kill. */
-    record Result(double processorSec, double keyApiSec, double promotedSec) {
+    record Result(double processorSec, double keyApiSec, double promotedSec, double replicaBackSec) {
     }
 
     private static final String INPUT = "bench.stall.input";
@@ -93,8 +94,12 @@ final class FailoverStall {
                 var firstProcessorClaim = new AtomicLong();
                 String newMaster = stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
                 double promoted = (System.nanoTime() - killedAt.get()) / 1e9;
-                // Back as an empty replica, as a platform restarts a dead pod: WAIT for both replicas needs it.
-                stack.restartRedisNode(killedPort);
+                // Back as an empty replica, as a platform restarts a dead pod: WAIT for both replicas needs it. On its
+                // own thread, since it returns only once the full resync is done and the claims are watched meanwhile.
+                var replicaBack = CompletableFuture.supplyAsync(() -> {
+                    stack.restartRedisNode(killedPort);
+                    return (System.nanoTime() - killedAt.get()) / 1e9;
+                });
                 Await.until(Duration.ofSeconds(90), () -> {
                     if (firstProcessorClaim.get() == 0 && claims(registry) > claimsAtKill) {
                         firstProcessorClaim.set(System.nanoTime());
@@ -102,9 +107,10 @@ final class FailoverStall {
                     return firstProcessorClaim.get() != 0 && firstApiClaimAfterKill.get() != 0;
                 }, "both front ends to claim again on the new master " + newMaster);
                 var result = new Result((firstProcessorClaim.get() - killedAt.get()) / 1e9,
-                        (firstApiClaimAfterKill.get() - killedAt.get()) / 1e9, promoted);
+                        (firstApiClaimAfterKill.get() - killedAt.get()) / 1e9, promoted, replicaBack.get());
                 out.printf("  failover: %s killed, %s promoted after %.1f s; first claim after %.1f s (processor), "
-                        + "%.1f s (key-api)%n", oldMaster, newMaster, promoted, result.processorSec(), result.keyApiSec());
+                        + "%.1f s (key-api); the old master synced as a replica after %.1f s%n", oldMaster, newMaster,
+                        promoted, result.processorSec(), result.keyApiSec(), result.replicaBackSec());
                 keyApiRunning.set(false);
                 producing.get();
                 return result;
