@@ -2,6 +2,7 @@ package io.quondam.load;
 
 import io.quondam.stack.Await;
 import io.quondam.stack.LocalStack;
+import io.quondam.stack.StackLayout;
 import io.quondam.stack.StackOptions;
 import io.quondam.testdata.PaymentEvents;
 import io.quondam.testdata.Pipeline;
@@ -116,7 +117,7 @@ final class ChaosRun {
     /** Each Sentinel's view of the failovers, from its log: for a run that leaked or lost, the first thing to read. */
     private void printFailovers(LocalStack stack) {
         for (int port : stack.options().sentinelPorts()) {
-            Path log = stack.dir().resolve("logs").resolve("sentinel-" + port + ".log");
+            Path log = new StackLayout(stack.dir()).logFile("sentinel-" + port);
             try (var lines = Files.lines(log)) {
                 out.printf("  failover events in %s:%n", log.getFileName());
                 lines.filter(line -> FAILOVER_EVENTS.stream().anyMatch(line::contains))

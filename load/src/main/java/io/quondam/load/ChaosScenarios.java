@@ -1,6 +1,7 @@
 package io.quondam.load;
 
 import io.quondam.stack.LocalStack;
+import io.quondam.stack.RedisEndpoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +99,7 @@ final class ChaosScenarios {
         faults.at(0.3);
         var stack = faults.stack;
         String master = stack.currentMasterAddress();
-        int masterPort = Integer.parseInt(master.substring(master.lastIndexOf(':') + 1));
+        int masterPort = port(master);
         var sentinels = stack.killSentinels(2);
         stack.redisNode(masterPort).process().kill9();
         var offsets = replicaOffsets(stack, masterPort);
@@ -159,7 +160,7 @@ final class ChaosScenarios {
      * replica are gone.
      */
     static String promotionGap(Map<Integer, Long> offsets, String promoted) {
-        int port = Integer.parseInt(promoted.substring(promoted.lastIndexOf(':') + 1));
+        int port = port(promoted);
         Long own = offsets.get(port);
         var ahead = offsets.entrySet().stream().filter(e -> e.getKey() != port).max(Map.Entry.comparingByValue());
         if (own == null || ahead.isEmpty()) {
@@ -182,7 +183,7 @@ final class ChaosScenarios {
         faults.at(0.3);
         var stack = faults.stack;
         String old = stack.currentMasterAddress();
-        int port = Integer.parseInt(old.substring(old.lastIndexOf(':') + 1));
+        int port = port(old);
         stack.isolate(port);
         var offsets = replicaOffsets(stack, port);
         faults.note("cut the master %s off from Sentinels and replicas; the processor still reaches it", old);
@@ -192,6 +193,11 @@ final class ChaosScenarios {
         stack.heal(port);
         faults.note("partition healed: Sentinel turns %s into a replica of %s", old, promoted);
         stack.awaitSettled(FAILOVER_TIMEOUT);
+    }
+
+    /** The port of a {@code host:port} address as Sentinel reports it. */
+    private static int port(String address) {
+        return RedisEndpoint.parse(address, "").port();
     }
 
     private static void restartPostgres(ChaosRun.Faults faults) throws InterruptedException {
