@@ -1,13 +1,13 @@
 package io.quondam.dedup;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +16,9 @@ import org.apache.kafka.common.header.Headers;
 
 /** Finds a record's idempotency key where the deployment says it is, or says precisely why it cannot. */
 public final class IdempotencyKeyExtractor {
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+    /** Streaming, without building a tree: the whole value is still read, so duplicate fields are refused. */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private final ProcessorConfig config;
@@ -42,32 +42,31 @@ public final class IdempotencyKeyExtractor {
     }
 
     private String fromJson(byte[] value) throws BadRecordException {
-        decodeUtf8(value, "value");
+        validateUtf8(value);
         // RFC 8259: a JSON text must not start with a byte order mark. Jackson would skip it; we refuse it, so that
         // a producer that adds one hears about it before a consumer that does not skip it fails on the record.
         if (value.length >= 3 && (value[0] & 0xFF) == 0xEF && (value[1] & 0xFF) == 0xBB && (value[2] & 0xFF) == 0xBF) {
             throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value starts with a byte order mark");
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(value);
+        JsonPointerMatch match;
+        try (JsonParser parser = JSON.createParser(value)) {
+            match = JsonPointerMatch.find(parser, config.keyPointer());
         } catch (JsonProcessingException e) {
             throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value is not JSON: " + e.getMessage());
         }
-        if (root == null || root.isMissingNode()) {
+        if (match.empty()) {
             throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value is empty");
         }
-        JsonNode node = root.at(config.keyPointer());
-        if (node.isMissingNode() || node.isNull()) {
+        if (match.type() == null || match.type() == JsonToken.VALUE_NULL) {
             throw new BadRecordException(BadRecordReason.MISSING_KEY, "no idempotency key at " + config.keyPointer());
         }
-        if (!node.isTextual()) {
+        if (match.type() != JsonToken.VALUE_STRING) {
             throw new BadRecordException(BadRecordReason.WRONG_KEY_TYPE, "idempotency key at " + config.keyPointer()
-                    + " must be a string, found " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                    + " must be a string, found " + JsonPointerMatch.typeName(match.type()));
         }
-        return node.textValue();
+        return match.text();
     }
 
     private String fromHeader(Headers headers) throws BadRecordException {
@@ -105,12 +104,25 @@ public final class IdempotencyKeyExtractor {
     }
 
     private static String decodeUtf8(byte[] bytes, String what) throws BadRecordException {
+        return decode(bytes, what).toString();
+    }
+
+    /** Jackson does not decode the strings it skips, so the whole value is checked here, without building a String. */
+    private static void validateUtf8(byte[] value) throws BadRecordException {
+        for (byte b : value) {
+            if (b < 0) {
+                decode(value, "value");
+                return;
+            }
+        }
+    }
+
+    private static CharBuffer decode(byte[] bytes, String what) throws BadRecordException {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
+                    .decode(ByteBuffer.wrap(bytes));
         } catch (CharacterCodingException e) {
             throw new BadRecordException(BadRecordReason.INVALID_UTF8, what + " is not valid UTF-8");
         }
