@@ -85,6 +85,17 @@ final class BenchResults {
                     millis(row.claimP50Ms()), millis(row.claimP99Ms()),
                     Double.isNaN(row.meanBatch()) ? "-" : String.format(Locale.ROOT, "%.1f", row.meanBatch())));
         }
+        text.append(String.format(Locale.ROOT, "%nwhere the time goes: CPU µs per record, from the operating system, "
+                + "while the rate was measured (app = this JVM)%n"));
+        text.append(String.format(Locale.ROOT, "| %-12s | %8s | %8s | %8s | %9s | %8s |%n", "variant", "app", "broker",
+                "redis", "sentinels", "total"));
+        text.append("|--------------|----------|----------|----------|-----------|----------|\n");
+        for (var row : rows) {
+            var cpu = row.cpuMicrosPerRecord();
+            text.append(String.format(Locale.ROOT, "| %-12s | %8.1f | %8.1f | %8.1f | %9.1f | %8.1f |%n",
+                    row.variant().label, cpu.get("app"), cpu.get("broker"), cpu.get("redis"), cpu.get("sentinels"),
+                    row.cpuMicrosPerRecordTotal()));
+        }
         if (keyApi != null) {
             text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (keep-alive HTTP/1.1 connections), against raw Jedis "
                     + "SET NX PX on %d connections%n", concurrency, concurrency));
@@ -131,6 +142,9 @@ final class BenchResults {
         if (failover != null) {
             json.put("failoverStallSec", Map.of("processor", failover.processorSec(), "keyApi", failover.keyApiSec()));
         }
+        var cpu = new LinkedHashMap<String, Object>();
+        rows.forEach(row -> cpu.put(row.variant().label, row.cpuMicrosPerRecord()));
+        json.put("processorCpuMicrosPerRecord", cpu);
         var outputs = new LinkedHashMap<String, Object>();
         rows.forEach(row -> outputs.put(row.variant().label, row.output()));
         json.put("outputRecords", outputs);

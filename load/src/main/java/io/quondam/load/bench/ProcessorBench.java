@@ -8,6 +8,7 @@ import io.quondam.dedup.DedupApp;
 import io.quondam.dedup.ProcessorConfig;
 import io.quondam.stack.Await;
 import io.quondam.stack.LocalStack;
+import io.quondam.stack.RedisEndpoint;
 import io.quondam.testdata.CommittedRecords;
 import io.quondam.testdata.PaymentEvents;
 import io.quondam.testdata.Pipeline;
@@ -33,8 +34,6 @@ import org.apache.kafka.streams.Topology;
  */
 final class ProcessorBench {
     static final String INPUT = "bench.input";
-    /** Read once by every variant before the measured runs, so that none pays for the JIT warming its code paths. */
-    private static final String WARM_UP = "bench.warmup";
     static final int PARTITIONS = 6;
     /** Output topic suffixes of the measured rounds. */
     private static final List<String> ROUNDS = List.of("", ".2");
@@ -58,21 +57,31 @@ final class ProcessorBench {
 
     /** One variant's outcome: steady rate (see {@link #measure}), records it wrote, claim latency. */
     record Row(Variant variant, double msgsPerSec, double seconds, long output, double claimP50Ms, double claimP99Ms,
-               double meanBatch) {
+               double meanBatch, Map<String, Double> cpuMicrosPerRecord) {
 
         /** The mean of one variant's rounds; the largest output, so that a round that leaked shows. */
         static Row mean(List<Row> rounds) {
+            var cpu = new LinkedHashMap<String, Double>();
+            for (String part : CpuAccount.PARTS) {
+                cpu.put(part, average(rounds, row -> row.cpuMicrosPerRecord().get(part)));
+            }
             return new Row(rounds.get(0).variant(), average(rounds, Row::msgsPerSec), average(rounds, Row::seconds),
                     rounds.stream().mapToLong(Row::output).max().orElseThrow(), average(rounds, Row::claimP50Ms),
-                    average(rounds, Row::claimP99Ms), average(rounds, Row::meanBatch));
+                    average(rounds, Row::claimP99Ms), average(rounds, Row::meanBatch), cpu);
+        }
+
+        double cpuMicrosPerRecordTotal() {
+            return cpuMicrosPerRecord.values().stream().mapToDouble(Double::doubleValue).sum();
         }
 
         private static double average(List<Row> rounds, java.util.function.ToDoubleFunction<Row> value) {
-            return rounds.stream().mapToDouble(value).average().orElse(Double.NaN);
+            // A round too short to measure (a tiny BENCH_RECORDS) has no rate: the other round stands alone.
+            return rounds.stream().mapToDouble(value).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
         }
     }
 
     private final LocalStack stack;
+    private final CpuAccount cpu;
     private final int records;
     private final int streamThreads;
     private final Path stateDir;
@@ -82,6 +91,7 @@ final class ProcessorBench {
 
     ProcessorBench(LocalStack stack, int records, int streamThreads, Path stateDir, PrintStream out) {
         this.stack = stack;
+        this.cpu = new CpuAccount(stack);
         this.records = records;
         this.streamThreads = streamThreads;
         this.stateDir = stateDir;
@@ -95,7 +105,6 @@ final class ProcessorBench {
     List<Row> run(List<Variant> variants) throws InterruptedException, ExecutionException {
         var topics = new LinkedHashMap<String, Integer>();
         topics.put(INPUT, PARTITIONS);
-        topics.put(WARM_UP, PARTITIONS);
         for (var variant : variants) {
             for (var round : ROUNDS) {
                 topics.put(output(variant) + round, PARTITIONS);
@@ -104,22 +113,20 @@ final class ProcessorBench {
             topics.put(deadLetters(variant), 1);
         }
         stack.createTopics(topics);
-        int warmUpRecords = Math.min(200_000, Math.max(1_000, records / 4)); // C2 still compiled busily after 50,000
         var events = PaymentEvents.generate(records, 0.3, SEED);
         unique = PaymentEvents.count(events, PaymentEvents.Kind.ORIGINAL);
         out.printf("producing %,d records (%,d unique payments, 30%% duplicates) to %s ...%n", records, unique, INPUT);
         try (var pipeline = new Pipeline(stack.bootstrapServers())) {
             pipeline.produce(INPUT, events, Integer.MAX_VALUE, new AtomicInteger()).get();
             events = null; // the generated records can take a few hundred MB
-            pipeline.produce(WARM_UP, PaymentEvents.generate(warmUpRecords, 0.3, SEED + 1), Integer.MAX_VALUE,
-                    new AtomicInteger()).get();
-            out.printf("warming up: every variant reads %,d other records first%n", warmUpRecords);
+            // The JIT of this JVM and of the broker: after a warm-up on a quarter of the input, a variant still ran
+            // 30-50% slower in the first measured round than in the second (the broker's C2 compiler was busy). So
+            // every variant reads the whole input once unmeasured, then twice measured, the second round in reverse
+            // order; a row is the mean of its two measured rounds.
+            out.printf("warming up: every variant reads the input once, unmeasured%n");
             for (var variant : variants) {
-                measure(variant, pipeline, WARM_UP, warmUpRecords, "warmup", output(variant) + ".warmup");
+                measure(variant, pipeline, INPUT, records, "warmup", output(variant) + ".warmup");
             }
-            // Two rounds, the second in reverse order: the variant measured first ran 30-50% slower than the same
-            // variant measured later (the broker's JIT was still compiling), so each row is the mean of a run early
-            // and a run late.
             var rounds = new ArrayList<Map<Variant, Row>>();
             for (int round = 0; round < ROUNDS.size(); round++) {
                 var order = new ArrayList<>(variants);
@@ -130,8 +137,9 @@ final class ProcessorBench {
                 for (var variant : order) {
                     var row = measure(variant, pipeline, INPUT, records, "run" + round, output(variant)
                             + ROUNDS.get(round));
-                    out.printf("  round %d %-12s %,10.0f msgs/s  %6.1f s  output %,d%n", round + 1, variant.label,
-                            row.msgsPerSec(), row.seconds(), row.output());
+                    out.printf("  round %d %-12s %,10.0f msgs/s  %6.1f s  output %,d  CPU %.0f µs/record %s%n",
+                            round + 1, variant.label, row.msgsPerSec(), row.seconds(), row.output(),
+                            row.cpuMicrosPerRecordTotal(), row.cpuMicrosPerRecord());
                     rows.put(variant, row);
                 }
                 rounds.add(rows);
@@ -149,6 +157,8 @@ final class ProcessorBench {
                 : baseline(variant, applicationId, input, output);
         double seconds;
         long measured;
+        Map<String, Long> cpuFrom = Map.of();
+        Map<String, Long> cpuTo;
         try {
             runner.start();
             Await.until(Duration.ofSeconds(120), runner::running, applicationId + " to reach RUNNING");
@@ -163,10 +173,12 @@ final class ProcessorBench {
                 if (from == 0 && lag <= count * 0.9) {
                     from = now;
                     doneAtFrom = count - lag;
+                    cpuFrom = cpu.snapshot();
                 }
                 if (lag == 0) {
                     seconds = (now - from) / 1e9;
                     measured = count - doneAtFrom;
+                    cpuTo = cpu.snapshot();
                     break;
                 }
                 if (now > deadline) {
@@ -177,14 +189,15 @@ final class ProcessorBench {
         } finally {
             runner.close();
         }
-        var latency = registry.find("quondam.claim.latency").timer();
-        if (!input.equals(INPUT)) {
-            return null; // a warm-up
+        if (variant.quondam()) {
+            forgetClaims();
         }
+        var latency = registry.find("quondam.claim.latency").timer();
         long written = CommittedRecords.count(stack.bootstrapServers(), output, Duration.ofMinutes(5));
         var batches = registry.find("quondam.claim.batch").summary();
         return new Row(variant, seconds > 0 ? measured / seconds : Double.NaN, seconds, written, percentileMs(latency, 0.5),
-                percentileMs(latency, 0.99), batches == null ? Double.NaN : batches.mean());
+                percentileMs(latency, 0.99), batches == null ? Double.NaN : batches.mean(),
+                CpuAccount.perRecord(cpuFrom, cpuTo, measured));
     }
 
     static double percentileMs(Timer timer, double percentile) {
@@ -197,6 +210,17 @@ final class ProcessorBench {
             }
         }
         return Double.NaN;
+    }
+
+    /**
+     * Empties Redis after a Quondam run (each run claims in a namespace of its own), so that every run starts on the
+     * same empty Redis and the failover stall later does not depend on how many records were benchmarked.
+     */
+    private void forgetClaims() {
+        try (var jedis = RedisEndpoint.parse(stack.currentMasterAddress(), stack.redisPassword())
+                .connect(Duration.ofSeconds(30))) {
+            jedis.flushAll();
+        }
     }
 
     private Runner dedup(Variant variant, String applicationId, String input, String output, MeterRegistry registry) {
