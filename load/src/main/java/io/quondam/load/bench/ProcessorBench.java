@@ -137,9 +137,12 @@ final class ProcessorBench {
                 for (var variant : order) {
                     var row = measure(variant, pipeline, INPUT, records, "run" + round, output(variant)
                             + ROUNDS.get(round));
-                    out.printf("  round %d %-12s %,10.0f msgs/s  %6.1f s  output %,d  CPU %.0f µs/record %s%n",
+                    var cpuParts = new StringBuilder();
+                    row.cpuMicrosPerRecord().forEach((part, micros) -> cpuParts.append(String.format(
+                            java.util.Locale.ROOT, " %s %.1f", part, micros)));
+                    out.printf("  round %d %-12s %,10.0f msgs/s  %6.1f s  output %,d  CPU µs/record %.1f:%s%n",
                             round + 1, variant.label, row.msgsPerSec(), row.seconds(), row.output(),
-                            row.cpuMicrosPerRecordTotal(), row.cpuMicrosPerRecord());
+                            row.cpuMicrosPerRecordTotal(), cpuParts);
                     rows.put(variant, row);
                 }
                 rounds.add(rows);
