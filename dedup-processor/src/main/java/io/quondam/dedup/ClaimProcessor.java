@@ -8,6 +8,7 @@ import io.quondam.store.ReplicationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -35,15 +36,17 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
     private final ProcessorConfig config;
     private final Supplier<KeyStore> sessions;
     private final DedupMetrics metrics;
+    private final BooleanSupplier stopping;
     private ProcessorContext<byte[], byte[]> context;
     private KeyStore keyStore;
     private WindowStore<String, Long> guard;
     private PendingClaims pending;
 
-    ClaimProcessor(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics) {
+    ClaimProcessor(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics, BooleanSupplier stopping) {
         this.config = config;
         this.sessions = sessions;
         this.metrics = metrics;
+        this.stopping = stopping;
     }
 
     @Override
@@ -137,7 +140,8 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
     /**
      * Fails closed: while Redis is unavailable (or, per record, replication is short) the record waits here, because
      * forwarding it unclaimed could let a duplicate through. After the configured bound the stream thread fails and is
-     * replaced; its transaction aborts and the record is processed again.
+     * replaced; its transaction aborts and the record is processed again. When the application is shutting down it
+     * gives up at once in the same way, so that a SIGTERM during a Redis outage does not wait out the bound.
      */
     private List<ClaimResult> claimUntilAnswered(List<ClaimRequest> requests) {
         long deadline = System.nanoTime() + config.redisOutageMaxBlock().toNanos();
@@ -156,6 +160,11 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
                 return results;
             } catch (KeyStoreUnavailableException | ReplicationException e) {
                 metrics.redisWait();
+                if (stopping.getAsBoolean()) {
+                    throw new StreamsException("shutting down while the claims of " + requests.size()
+                            + " record(s) wait for Redis; the transaction aborts and they are processed again after"
+                            + " the restart", e);
+                }
                 if (System.nanoTime() > deadline) {
                     throw new StreamsException("Redis unavailable for longer than QUONDAM_REDIS_OUTAGE_MAX_BLOCK="
                             + config.redisOutageMaxBlock() + "; failing the stream thread so that its transaction"

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.quondam.store.RedisKeyStore;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,13 +20,14 @@ public final class DedupApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final ClaimSessions sessions;
     private final KafkaStreamsMetrics streamsMetrics;
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     public DedupApp(ProcessorConfig config, MeterRegistry registry) {
         var metrics = new DedupMetrics(registry);
         var sessionNumber = new AtomicInteger();
         this.sessions = new ClaimSessions(() -> new RedisKeyStore(config.redis(), registry,
                 config.applicationId() + "-" + sessionNumber.incrementAndGet()));
-        var topology = DedupTopology.build(config, sessions::forCurrentThread, metrics);
+        var topology = DedupTopology.build(config, sessions::forCurrentThread, metrics, stopping::get);
         log.info("Topology:\n{}", topology.describe());
         var props = streamsProperties(config);
         this.streams = config.durability() == DurabilityMode.PER_COMMIT
@@ -33,6 +35,10 @@ public final class DedupApp implements AutoCloseable {
                         new CommitBarrier(sessions, config.minReplicas(), config.waitTimeout(), metrics)))
                 : new KafkaStreams(topology, props);
         this.streams.setUncaughtExceptionHandler(error -> {
+            if (stopping.get()) {
+                log.info("Stream thread stopped while shutting down: {}", error.getMessage());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             log.error("Stream thread failed; replacing it (its transaction aborts, its records are reprocessed)",
                     error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -73,6 +79,7 @@ public final class DedupApp implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping.set(true); // a stream thread waiting for Redis gives up instead of holding the shutdown
         streams.close(Duration.ofSeconds(30));
         streamsMetrics.close();
         sessions.close();

@@ -2,6 +2,7 @@ package io.quondam.dedup;
 
 import io.quondam.store.KeyStore;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -30,13 +31,17 @@ public final class DedupTopology {
     private DedupTopology() {
     }
 
-    /** Builds the topology; {@code sessions} gives the key store session of the calling stream thread. */
-    public static Topology build(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics) {
+    /**
+     * Builds the topology; {@code sessions} gives the key store session of the calling stream thread, and
+     * {@code stopping} says that the application is shutting down (claims waiting for Redis then give up).
+     */
+    public static Topology build(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics,
+                                 BooleanSupplier stopping) {
         var bytesOut = new ByteArraySerializer();
         var topology = new Topology()
                 .addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic())
                 .addProcessor(EXTRACT_NODE, () -> new ExtractKeyProcessor(config, metrics), SOURCE)
-                .addProcessor(CLAIM_NODE, () -> new ClaimProcessor(config, sessions, metrics), EXTRACT_NODE)
+                .addProcessor(CLAIM_NODE, () -> new ClaimProcessor(config, sessions, metrics, stopping), EXTRACT_NODE)
                 .addSink(DEDUPLICATED_SINK, config.outputTopic(), bytesOut, bytesOut, EXTRACT_NODE, CLAIM_NODE)
                 .addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), bytesOut, bytesOut, EXTRACT_NODE);
         if (config.auditDuplicates()) {

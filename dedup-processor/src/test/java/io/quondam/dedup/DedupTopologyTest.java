@@ -42,6 +42,7 @@ class DedupTopologyTest {
     Path stateDir;
     private int drivers;
     private TopologyTestDriver driver;
+    private boolean stopping;
     private TestInputTopic<byte[], byte[]> input;
     private TestOutputTopic<byte[], byte[]> deduplicated;
     private TestOutputTopic<byte[], byte[]> deadLetters;
@@ -63,7 +64,8 @@ class DedupTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dedup-topology-test");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("driver-" + drivers++).toString());
-        driver = new TopologyTestDriver(DedupTopology.build(config, () -> store, new DedupMetrics(registry)), props);
+        driver = new TopologyTestDriver(DedupTopology.build(config, () -> store, new DedupMetrics(registry),
+                () -> stopping), props);
         var bytesIn = new ByteArraySerializer();
         var bytesOut = new ByteArrayDeserializer();
         input = driver.createInputTopic(config.inputTopic(), bytesIn, bytesIn);
@@ -351,6 +353,25 @@ class DedupTopologyTest {
     }
 
     @Test
+    void shouldStopWaitingForRedisWhenTheApplicationIsShuttingDown() {
+        var attempts = new AtomicInteger();
+        var down = new ForwardingKeyStore(keyStore) {
+            @Override
+            public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
+                attempts.incrementAndGet();
+                throw new KeyStoreUnavailableException("Redis down", null);
+            }
+        };
+        stopping = true;
+        start(TestConfigs.config("QUONDAM_REDIS_OUTAGE_MAX_BLOCK", "4m"), down);
+
+        assertThatThrownBy(() -> input.pipeInput(payment("p1"))).isInstanceOf(StreamsException.class)
+                .hasStackTraceContaining("shutting down while the claims of 1 record(s) wait for Redis");
+        assertThat(attempts).hasValue(1);
+        assertThat(deduplicated.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldHoldRecordsUntilTheBatchIsFullAndClaimThemInOneRoundTrip() {
         var batches = new ArrayList<Integer>();
         var counting = new ForwardingKeyStore(keyStore) {
@@ -404,7 +425,7 @@ class DedupTopologyTest {
 
     @Test
     void shouldNameEveryNode() {
-        var description = DedupTopology.build(TestConfigs.config(), () -> keyStore, new DedupMetrics(registry))
+        var description = DedupTopology.build(TestConfigs.config(), () -> keyStore, new DedupMetrics(registry), () -> false)
                 .describe().toString();
 
         assertThat(description).contains("Source: input (topics: [payments])",

@@ -283,4 +283,42 @@ class DedupPipelineIT {
         }
         assertEachPaymentExactlyOnce(events);
     }
+
+    @Test
+    @Order(7)
+    void shouldShutDownWhileRedisIsDownAndLoseNothing(TestInfo test) throws Exception {
+        createTopics(test);
+        var events = PaymentEvents.generate(20_000, 0.30, 5);
+        // Short Redis timeouts, so that one claim gives up after seconds and the test is about close(), not Jedis.
+        var app = startInProcess("QUONDAM_REDIS_SOCKET_TIMEOUT", "1s", "QUONDAM_REDIS_CONNECT_TIMEOUT", "1s",
+                "QUONDAM_WAIT_TIMEOUT", "500ms", "QUONDAM_REDIS_RETRY_ATTEMPTS", "3");
+        var producing = produceUntil(events, 30);
+        stack.pauseRedis();
+        Duration closing;
+        try {
+            Await.until(Duration.ofSeconds(60), () -> counter("quondam.redis.unavailable") > 0,
+                    "a claim waiting for Redis");
+            long start = System.nanoTime();
+            app.close();
+            closing = Duration.ofNanos(System.nanoTime() - start);
+        } finally {
+            stack.resumeRedis();
+        }
+        // Without giving up on shutdown, a waiting stream thread held close() for its whole 30 s and outlived it,
+        // waiting out QUONDAM_REDIS_OUTAGE_MAX_BLOCK (60 s).
+        assertThat(liveStreamThreads()).as("stream threads still alive after close()").isEmpty();
+        assertThat(closing).as("time close() took with Redis down").isLessThan(Duration.ofSeconds(30));
+        report(String.format("%s close() with Redis paused: %.1f s", Instant.now(), closing.toMillis() / 1000.0));
+
+        producing.get();
+        try (var restarted = startInProcess()) {
+            pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
+        }
+        assertEachPaymentExactlyOnce(events);
+    }
+
+    private List<String> liveStreamThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith(applicationId) && name.contains("StreamThread")).toList();
+    }
 }
