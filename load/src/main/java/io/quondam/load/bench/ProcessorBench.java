@@ -16,14 +16,17 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -74,7 +77,7 @@ final class ProcessorBench {
             return cpuMicrosPerRecord.values().stream().mapToDouble(Double::doubleValue).sum();
         }
 
-        private static double average(List<Row> rounds, java.util.function.ToDoubleFunction<Row> value) {
+        private static double average(List<Row> rounds, ToDoubleFunction<Row> value) {
             // A round too short to measure (a tiny BENCH_RECORDS) has no rate: the other round stands alone.
             return rounds.stream().mapToDouble(value).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
         }
@@ -131,7 +134,7 @@ final class ProcessorBench {
             for (int round = 0; round < ROUNDS.size(); round++) {
                 var order = new ArrayList<>(variants);
                 if (round % 2 == 1) {
-                    java.util.Collections.reverse(order);
+                    Collections.reverse(order);
                 }
                 var rows = new HashMap<Variant, Row>();
                 for (var variant : order) {
@@ -139,7 +142,7 @@ final class ProcessorBench {
                             + ROUNDS.get(round));
                     var cpuParts = new StringBuilder();
                     row.cpuMicrosPerRecord().forEach((part, micros) -> cpuParts.append(String.format(
-                            java.util.Locale.ROOT, " %s %.1f", part, micros)));
+                            Locale.ROOT, " %s %.1f", part, micros)));
                     out.printf("  round %d %-12s %,10.0f msgs/s  %6.1f s  output %,d  CPU µs/record %.1f:%s%n",
                             round + 1, variant.label, row.msgsPerSec(), row.seconds(), row.output(),
                             row.cpuMicrosPerRecordTotal(), cpuParts);
@@ -227,7 +230,7 @@ final class ProcessorBench {
     }
 
     private Runner dedup(Variant variant, String applicationId, String input, String output, MeterRegistry registry) {
-        String durability = variant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        String durability = variant.name().toLowerCase(Locale.ROOT).replace('_', '-');
         var app = dedupApp(stack, applicationId, input, output, deadLetters(variant), durability, streamThreads,
                 stateDir, registry);
         return new Runner() {
