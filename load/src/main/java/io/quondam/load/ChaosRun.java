@@ -67,7 +67,7 @@ final class ChaosRun {
         var events = PaymentEvents.generate(records, 0.3, 0.01, SEED);
         var manifest = Manifest.of(events, SEED);
         try (var stack = LocalStack.start(StackOptions.ephemeral(dir.resolve(scenario.name()))
-                .withTopics(Demo.topics()));
+                .withKafkaNodes(scenario.kafkaNodes()).withTopics(Demo.topics()));
              var proxies = scenario.redisProxies() ? RedisProxies.start(stack) : RedisProxies.none()) {
             stack.startPostgres();
             var plan = new LocalServices.Plan(scenario.processors(), false, processorSettings(scenario, proxies));

@@ -9,9 +9,15 @@ import java.util.Map;
  *
  * @param redisProxies whether the processors reach Redis through fault proxies (for faults between them and Redis)
  * @param settings processor settings on top of the defaults
+ * @param kafkaNodes nodes of the local Kafka cluster (1 unless the fault is in Kafka itself)
  */
 record ChaosScenario(String name, String summary, Duration length, int processors, boolean redisProxies,
-                     Map<String, String> settings, Fault fault) {
+                     Map<String, String> settings, Fault fault, int kafkaNodes) {
+
+    ChaosScenario(String name, String summary, Duration length, int processors, boolean redisProxies,
+                  Map<String, String> settings, Fault fault) {
+        this(name, summary, length, processors, redisProxies, settings, fault, 1);
+    }
 
     /** What a scenario does to the running system; it may block for as long as the fault lasts. */
     @FunctionalInterface

@@ -16,8 +16,8 @@ import redis.clients.jedis.params.ClientKillParams;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local stack on 127.0.0.1 without Docker: Redis master, 2 replicas and 3 Sentinels, one KRaft broker and its
- * topics, and on request ({@link #startPostgres()}) a PostgreSQL server, all child processes that {@link #close()}
+ * The local stack on 127.0.0.1 without Docker: Redis master, 2 replicas and 3 Sentinels, Kafka (one KRaft node, or
+ * the cluster of {@link StackOptions#withKafkaNodes}) and its topics, and on request ({@link #startPostgres()}) a PostgreSQL server, all child processes that {@link #close()}
  * (or a JVM shutdown hook) kills.
  */
 public final class LocalStack implements AutoCloseable {
@@ -37,7 +37,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<SentinelNode> sentinels = new CopyOnWriteArrayList<>();
     private final List<ChildProcess> applications = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook = new Thread(this::killAll, "local-stack-shutdown");
-    private KafkaBroker broker;
+    private KafkaCluster kafka;
     private volatile PostgresNode postgres;
     private boolean hooked;
 
@@ -68,8 +68,8 @@ public final class LocalStack implements AutoCloseable {
 
     private void startAll() {
         long started = System.nanoTime();
-        // The broker JVM takes longest to boot, so Redis starts while it does.
-        broker = KafkaBroker.launch(layout, options.kafkaPort(), options.controllerPort());
+        // The Kafka JVMs take longest to boot, so Redis starts while they do.
+        kafka = KafkaCluster.launch(layout, options.kafkaPorts(), options.controllerPorts());
         int masterPort = options.redisPorts().get(0);
         startRedisNode(masterPort, OptionalInt.empty());
         for (int port : options.redisPorts().subList(1, 3)) {
@@ -78,7 +78,7 @@ public final class LocalStack implements AutoCloseable {
         for (int port : options.sentinelPorts()) {
             sentinels.add(SentinelNode.start(redisServer, layout, port, masterPort, options));
         }
-        broker.awaitReady(BROKER_READY_TIMEOUT);
+        kafka.awaitReady(BROKER_READY_TIMEOUT);
         createTopics(options.topics());
         Await.until(SENTINEL_DISCOVERY_TIMEOUT, () -> masterLocator.allSentinelsSee(2, 2),
                 "every Sentinel to see 2 replicas and 2 other Sentinels");
@@ -94,7 +94,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return kafka.bootstrapServers();
     }
 
     /** {@code 127.0.0.1:port} of every Sentinel. */
@@ -122,8 +122,8 @@ public final class LocalStack implements AutoCloseable {
         return options;
     }
 
-    public KafkaBroker broker() {
-        return broker;
+    public KafkaCluster kafka() {
+        return kafka;
     }
 
     /**
@@ -353,14 +353,14 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void createTopics(Map<String, Integer> partitionsByTopic) {
-        broker.createTopics(partitionsByTopic);
+        kafka.createTopics(partitionsByTopic);
     }
 
     /** Every process this stack started, for checks such as "nothing left running". */
     public List<ChildProcess> processes() {
         var processes = new ArrayList<>(applications);
-        if (broker != null) {
-            processes.add(broker.process());
+        if (kafka != null) {
+            processes.addAll(kafka.processes());
         }
         sentinels.forEach(sentinel -> processes.add(sentinel.process()));
         redisNodes.values().forEach(node -> processes.add(node.process()));

@@ -14,7 +14,7 @@ import java.util.Map;
  * What {@link LocalStack} starts and where: stack directory, ports on 127.0.0.1, passwords and topics. The first
  * Redis port is the initial master; the other two are its replicas.
  */
-public record StackOptions(Path dir, int kafkaPort, int controllerPort, List<Integer> redisPorts,
+public record StackOptions(Path dir, List<Integer> kafkaPorts, List<Integer> controllerPorts, List<Integer> redisPorts,
                            List<Integer> sentinelPorts, String redisPassword, String sentinelPassword,
                            String masterName, Map<String, Integer> topics) {
 
@@ -26,6 +26,8 @@ public record StackOptions(Path dir, int kafkaPort, int controllerPort, List<Int
     private static final Map<String, Integer> DEFAULT_TOPICS = defaultTopics();
 
     public StackOptions {
+        kafkaPorts = List.copyOf(kafkaPorts);
+        controllerPorts = List.copyOf(controllerPorts);
         redisPorts = List.copyOf(redisPorts);
         sentinelPorts = List.copyOf(sentinelPorts);
         topics = Map.copyOf(topics);
@@ -33,24 +35,49 @@ public record StackOptions(Path dir, int kafkaPort, int controllerPort, List<Int
             throw new IllegalArgumentException("the stack runs 3 Redis data nodes and 3 Sentinels, got "
                     + redisPorts + " and " + sentinelPorts);
         }
+        if (kafkaPorts.isEmpty() || kafkaPorts.size() != controllerPorts.size()) {
+            throw new IllegalArgumentException("every Kafka node needs a broker and a controller port, got "
+                    + kafkaPorts + " and " + controllerPorts);
+        }
     }
 
     /** Fixed ports for scripts/stack.sh and a developer's tools: Kafka 19092, Redis 16379-16381, Sentinels 26379-26381. */
     public static StackOptions defaults(Path dir) {
-        return new StackOptions(dir, 19092, 19093, List.of(16379, 16380, 16381), List.of(26379, 26380, 26381),
+        return new StackOptions(dir, List.of(19092), List.of(19093), List.of(16379, 16380, 16381), List.of(26379, 26380, 26381),
                 "quondam-redis", "quondam-sentinel", MASTER_NAME, DEFAULT_TOPICS);
     }
 
     /** Free ports picked now, so integration tests never clash with a running stack or with each other. */
     public static StackOptions ephemeral(Path dir) {
         List<Integer> ports = FreePorts.allocate(8);
-        return new StackOptions(dir, ports.get(0), ports.get(1), ports.subList(2, 5), ports.subList(5, 8),
+        return new StackOptions(dir, ports.subList(0, 1), ports.subList(1, 2), ports.subList(2, 5), ports.subList(5, 8),
                 "quondam-redis", "quondam-sentinel", MASTER_NAME, DEFAULT_TOPICS);
     }
 
     public StackOptions withTopics(Map<String, Integer> partitionsByTopic) {
-        return new StackOptions(dir, kafkaPort, controllerPort, redisPorts, sentinelPorts, redisPassword,
+        return new StackOptions(dir, kafkaPorts, controllerPorts, redisPorts, sentinelPorts, redisPassword,
                 sentinelPassword, masterName, partitionsByTopic);
+    }
+
+    /** The same stack with {@code nodes} Kafka nodes; the ports of nodes beyond the first are picked free now. */
+    public StackOptions withKafkaNodes(int nodes) {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("at least one Kafka node, got " + nodes);
+        }
+        var brokers = new ArrayList<>(kafkaPorts.subList(0, 1));
+        var controllers = new ArrayList<>(controllerPorts.subList(0, 1));
+        List<Integer> extra = FreePorts.allocate(2 * (nodes - 1));
+        for (int i = 0; i < nodes - 1; i++) {
+            brokers.add(extra.get(2 * i));
+            controllers.add(extra.get(2 * i + 1));
+        }
+        return new StackOptions(dir, brokers, controllers, redisPorts, sentinelPorts, redisPassword,
+                sentinelPassword, masterName, topics);
+    }
+
+    /** The first Kafka node's port, where scripts and tools reach the local Kafka. */
+    public int kafkaPort() {
+        return kafkaPorts.get(0);
     }
 
     /**
@@ -70,8 +97,8 @@ public record StackOptions(Path dir, int kafkaPort, int controllerPort, List<Int
 
     public List<Integer> allPorts() {
         var ports = new ArrayList<Integer>();
-        ports.add(kafkaPort);
-        ports.add(controllerPort);
+        ports.addAll(kafkaPorts);
+        ports.addAll(controllerPorts);
         ports.addAll(redisPorts);
         ports.addAll(sentinelPorts);
         return ports;
@@ -87,7 +114,7 @@ public record StackOptions(Path dir, int kafkaPort, int controllerPort, List<Int
 
     @Override
     public String toString() {
-        return "StackOptions[dir=" + dir + ", kafka=" + kafkaPort + ", controller=" + controllerPort + ", redis="
+        return "StackOptions[dir=" + dir + ", kafka=" + kafkaPorts + ", controllers=" + controllerPorts + ", redis="
                 + redisPorts + ", sentinels=" + sentinelPorts + ", master=" + masterName + ", topics=" + topics + "]";
     }
 }

@@ -36,4 +36,16 @@ class FreePortsTest {
         assertThat(options.allPorts()).hasSize(8).doesNotHaveDuplicates()
                 .doesNotContainAnyElementsOf(StackOptions.defaults(Path.of(".stack")).allPorts());
     }
+
+    @Test
+    void shouldGiveEveryKafkaNodeOfAClusterABrokerAndAControllerPortOfItsOwn() {
+        var single = StackOptions.ephemeral(Path.of("target/stack"));
+        var cluster = single.withKafkaNodes(3);
+
+        assertThat(cluster.kafkaPorts()).hasSize(3).startsWith(single.kafkaPort());
+        assertThat(cluster.controllerPorts()).hasSize(3).startsWith(single.controllerPorts().get(0));
+        assertThat(cluster.allPorts()).hasSize(12).doesNotHaveDuplicates();
+        assertThat(cluster.redisPorts()).isEqualTo(single.redisPorts());
+        assertThatThrownBy(() -> single.withKafkaNodes(0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -134,9 +134,9 @@ class LocalStackIT {
     @Test
     @Order(7)
     void shouldKeepTopicsAcrossABrokerRestart() throws Exception {
-        stack.broker().restart();
+        stack.kafka().restart();
 
-        try (var admin = stack.broker().admin()) {
+        try (var admin = stack.kafka().admin()) {
             assertThat(admin.listTopics().names().get()).contains("payments", "payments.dedup", "payments.dlq",
                     "payments.duplicates");
         }

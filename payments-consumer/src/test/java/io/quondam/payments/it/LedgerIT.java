@@ -144,7 +144,7 @@ class LedgerIT {
     }
 
     private Map<Integer, Long> endOffsets() throws Exception {
-        try (var admin = stack.broker().admin()) {
+        try (var admin = stack.kafka().admin()) {
             var request = new HashMap<org.apache.kafka.common.TopicPartition,
                     org.apache.kafka.clients.admin.OffsetSpec>();
             for (int partition = 0; partition < PARTITIONS; partition++) {
