@@ -143,7 +143,6 @@ final class Demo {
         env.put("QUONDAM_APPLICATION_ID", APPLICATION_ID);
         env.put("QUONDAM_DUPLICATES_TOPIC", DUPLICATES);
         env.put("QUONDAM_STREAM_THREADS", "2");
-        env.put("QUONDAM_REPLICATION_FACTOR", "1");
         env.put("QUONDAM_STATE_DIR", stack.dir().resolve("processor-state").toAbsolutePath().toString());
         env.put("QUONDAM_HTTP_PORT", "0");
         env.put("QUONDAM_STREAMS_SESSION_TIMEOUT_MS", "6000"); // a killed instance's partitions move on sooner
