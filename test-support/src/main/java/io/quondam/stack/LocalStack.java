@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local stack on 127.0.0.1 without Docker: Redis master, 2 replicas and 3 Sentinels, Kafka (one KRaft node, or
- * the cluster of {@link StackOptions#withKafkaNodes}) and its topics, and on request ({@link #startPostgres()}) a PostgreSQL server, all child processes that {@link #close()}
- * (or a JVM shutdown hook) kills.
+ * the cluster of {@link StackOptions#withKafkaNodes}) and its topics, and on request ({@link #startPostgres()}) a
+ * PostgreSQL server, all child processes that {@link #close()} (or a JVM shutdown hook) kills.
  */
 public final class LocalStack implements AutoCloseable {
 
