@@ -105,6 +105,7 @@ final class ChaosRun {
                 var report = LoadRun.drainAndVerify(stack, manifest);
                 if (!report.exactlyOnce()) {
                     printFailovers(stack);
+                    printDroppedMarkers(stack);
                 }
                 return report;
             } finally {
@@ -122,6 +123,25 @@ final class ChaosRun {
                 out.printf("  failover events in %s:%n", log.getFileName());
                 lines.filter(line -> FAILOVER_EVENTS.stream().anyMatch(line::contains))
                         .forEach(line -> out.println("    " + line.strip()));
+            } catch (IOException | UncheckedIOException e) {
+                out.printf("  (cannot read %s: %s)%n", log, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Transaction markers Kafka dropped for partitions without a leader, which breaks a transaction's atomicity (README,
+     * "A crashed single-node Kafka can lose a committed transaction"): for a run that lost or leaked, the second.
+     */
+    private void printDroppedMarkers(LocalStack stack) {
+        var kafka = stack.kafka();
+        for (int node = 1; node <= kafka.size(); node++) {
+            Path log = new StackLayout(stack.dir()).logFile(kafka.nodeName(node));
+            try (var lines = Files.lines(log)) {
+                var dropped = lines.filter(line -> line.contains("likely deleted")).toList();
+                out.printf("  transaction markers %s dropped for leaderless partitions: %d%n", kafka.nodeName(node),
+                        dropped.size());
+                dropped.forEach(line -> out.println("    " + line.strip()));
             } catch (IOException | UncheckedIOException e) {
                 out.printf("  (cannot read %s: %s)%n", log, e.getMessage());
             }
