@@ -109,8 +109,9 @@ final class BenchResults {
         }
         if (failover != null) {
             text.append(String.format(Locale.ROOT, "%nfailover: new master after %.1f s; first claim after the kill: "
-                            + "processor %.1f s, key-api %.1f s; old master synced as a replica after %.1f s%n",
-                    failover.promotedSec(), failover.processorSec(), failover.keyApiSec(), failover.replicaBackSec()));
+                            + "processor %.1f s, key-api %.1f s; first processor commit %.1f s; old master synced as a "
+                            + "replica after %.1f s%n", failover.promotedSec(), failover.processorSec(),
+                    failover.keyApiSec(), failover.processorCommitSec(), failover.replicaBackSec()));
         }
         return text.toString();
     }
@@ -140,7 +141,11 @@ final class BenchResults {
             json.put("keyApi", api);
         }
         if (failover != null) {
-            json.put("failoverStallSec", Map.of("processor", failover.processorSec(), "keyApi", failover.keyApiSec()));
+            var stall = new LinkedHashMap<String, Object>();
+            stall.put("processor", failover.processorSec());
+            stall.put("keyApi", failover.keyApiSec());
+            stall.put("processorCommit", failover.processorCommitSec());
+            json.put("failoverStallSec", stall);
         }
         var cpu = new LinkedHashMap<String, Object>();
         rows.forEach(row -> cpu.put(row.variant().label, row.cpuMicrosPerRecord()));

@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Seconds from a kill -9 of the Redis master to the first successful claim afterwards, for a dedup-processor fed a
- * steady stream and for key-api under one client, both running through the same failover.
+ * steady stream and for key-api under one client, both running through the same failover; and for the processor also
+ * to its first commit, which waits, as a key-api answer does, until its claims are on {@code minReplicas} replicas.
  */
 final class FailoverStall {
     /** Stall of each front end and when Sentinel reported the new master, all in seconds after the kill. */
-    record Result(double processorSec, double keyApiSec, double promotedSec, double replicaBackSec) {
+    record Result(double processorSec, double keyApiSec, double promotedSec, double replicaBackSec,
+                  double processorCommitSec) {
     }
 
     private static final String INPUT = "bench.stall.input";
@@ -94,6 +96,9 @@ final class FailoverStall {
                 var firstProcessorClaim = new AtomicLong();
                 String newMaster = stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
                 double promoted = (System.nanoTime() - killedAt.get()) / 1e9;
+                // No commit made after the promotion can rest on the dead master: the first one is the stall's end.
+                long committedAtPromotion = pipeline.committed(applicationId, INPUT);
+                var firstProcessorCommit = new AtomicLong();
                 // Back as an empty replica, as a platform restarts a dead pod: WAIT for both replicas needs it. On its
                 // own thread, since it returns only once the full resync is done and the claims are watched meanwhile.
                 var replicaBack = CompletableFuture.supplyAsync(() -> {
@@ -104,13 +109,20 @@ final class FailoverStall {
                     if (firstProcessorClaim.get() == 0 && claims(registry) > claimsAtKill) {
                         firstProcessorClaim.set(System.nanoTime());
                     }
-                    return firstProcessorClaim.get() != 0 && firstApiClaimAfterKill.get() != 0;
-                }, "both front ends to claim again on the new master " + newMaster);
+                    if (firstProcessorCommit.get() == 0
+                            && pipeline.committed(applicationId, INPUT) > committedAtPromotion) {
+                        firstProcessorCommit.set(System.nanoTime());
+                    }
+                    return firstProcessorClaim.get() != 0 && firstProcessorCommit.get() != 0
+                            && firstApiClaimAfterKill.get() != 0;
+                }, "both front ends to claim, and the processor to commit, again on the new master " + newMaster);
                 var result = new Result((firstProcessorClaim.get() - killedAt.get()) / 1e9,
-                        (firstApiClaimAfterKill.get() - killedAt.get()) / 1e9, promoted, replicaBack.get());
+                        (firstApiClaimAfterKill.get() - killedAt.get()) / 1e9, promoted, replicaBack.get(),
+                        (firstProcessorCommit.get() - killedAt.get()) / 1e9);
                 out.printf("  failover: %s killed, %s promoted after %.1f s; first claim after %.1f s (processor), "
-                        + "%.1f s (key-api); the old master synced as a replica after %.1f s%n", oldMaster, newMaster,
-                        promoted, result.processorSec(), result.keyApiSec(), result.replicaBackSec());
+                        + "%.1f s (key-api); first processor commit after %.1f s; the old master synced as a replica "
+                        + "after %.1f s%n", oldMaster, newMaster, promoted, result.processorSec(), result.keyApiSec(),
+                        result.processorCommitSec(), result.replicaBackSec());
                 keyApiRunning.set(false);
                 producing.get();
                 return result;
