@@ -49,9 +49,6 @@ public final class DedupApp implements AutoCloseable {
 
     static Properties streamsProperties(ProcessorConfig config) {
         var props = new Properties();
-        // Kafka 5.0's default, set now: Streams 4.4 warns at every start while it is off. This topology has no global
-        // stores, so it changes nothing else; QUONDAM_STREAMS_PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED may override.
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.putAll(config.streamsOverrides());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());

@@ -103,14 +103,4 @@ class ProcessorConfigTest {
         assertThatThrownBy(() -> ProcessorConfig.from(settings))
                 .hasMessageContaining("QUONDAM_WAIT_TIMEOUT (PT5S) must be shorter than QUONDAM_REDIS_SOCKET_TIMEOUT");
     }
-
-    @Test
-    void shouldEnableTheGlobalProcessingExceptionHandlerUnlessTold() {
-        var defaults = DedupApp.streamsProperties(ProcessorConfig.from(Settings.of(VALID)));
-        var overridden = DedupApp.streamsProperties(ProcessorConfig.from(Settings.of(Map.of("QUONDAM_REDIS_PASSWORD",
-                "", "QUONDAM_STREAMS_PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED", "false"))));
-
-        assertThat(defaults).containsEntry("processing.exception.handler.global.enabled", true);
-        assertThat(overridden).containsEntry("processing.exception.handler.global.enabled", "false");
-    }
 }
