@@ -93,11 +93,16 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    /** Graceful stop and start of every node on the same log dirs (no reformat); returns once all are ready again. */
+    /**
+     * Graceful stop and start of every node on its log dirs (no reformat), one after the other as a rolling restart
+     * does, so that a cluster keeps its controller quorum; returns once all are ready again.
+     */
     public void restart() {
-        nodes.forEach(node -> node.stop(STOP_GRACE));
-        nodes.forEach(KafkaNode::start);
-        awaitReady(READY_TIMEOUT);
+        for (var node : nodes) {
+            node.stop(STOP_GRACE);
+            node.start();
+            awaitReady(READY_TIMEOUT);
+        }
     }
 
     /** kill -9 of node {@code id} (from 1); the others, if any, carry on. */
