@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 /**
  * Runs one {@link ChaosScenario} on a fresh local stack: duplicated payments stream in at a fixed rate while the fault
@@ -118,33 +120,35 @@ final class ChaosRun {
     /** Each Sentinel's view of the failovers, from its log: for a run that leaked or lost, the first thing to read. */
     private void printFailovers(LocalStack stack) {
         for (int port : stack.options().sentinelPorts()) {
-            Path log = new StackLayout(stack.dir()).logFile("sentinel-" + port);
-            try (var lines = Files.lines(log)) {
-                out.printf("  failover events in %s:%n", log.getFileName());
-                lines.filter(line -> FAILOVER_EVENTS.stream().anyMatch(line::contains))
-                        .forEach(line -> out.println("    " + line.strip()));
-            } catch (IOException | UncheckedIOException e) {
-                out.printf("  (cannot read %s: %s)%n", log, e.getMessage());
-            }
+            printLogLines(stack, "sentinel-" + port, line -> FAILOVER_EVENTS.stream().anyMatch(line::contains),
+                    count -> "failover events in sentinel-" + port + ".log:");
         }
     }
 
     /**
-     * Transaction markers Kafka dropped for partitions without a leader, which breaks a transaction's atomicity (README,
-     * "A crashed single-node Kafka can lose a committed transaction"): for a run that lost or leaked, the second.
+     * Transaction markers Kafka dropped for partitions without a leader, which breaks a transaction's atomicity
+     * (README, "A crashed single-node Kafka can lose a committed transaction"): for a run that lost or leaked, the
+     * second.
      */
     private void printDroppedMarkers(LocalStack stack) {
         var kafka = stack.kafka();
         for (int node = 1; node <= kafka.size(); node++) {
-            Path log = new StackLayout(stack.dir()).logFile(kafka.nodeName(node));
-            try (var lines = Files.lines(log)) {
-                var dropped = lines.filter(line -> line.contains("likely deleted")).toList();
-                out.printf("  transaction markers %s dropped for leaderless partitions: %d%n", kafka.nodeName(node),
-                        dropped.size());
-                dropped.forEach(line -> out.println("    " + line.strip()));
-            } catch (IOException | UncheckedIOException e) {
-                out.printf("  (cannot read %s: %s)%n", log, e.getMessage());
-            }
+            String name = kafka.nodeName(node);
+            printLogLines(stack, name, line -> line.contains("likely deleted"),
+                    count -> "transaction markers " + name + " dropped for leaderless partitions: " + count);
+        }
+    }
+
+    /** The lines of a stack process's log that {@code wanted} picks, under a heading given their count. */
+    private void printLogLines(LocalStack stack, String process, Predicate<String> wanted,
+                               IntFunction<String> heading) {
+        Path log = new StackLayout(stack.dir()).logFile(process);
+        try (var lines = Files.lines(log)) {
+            var picked = lines.filter(wanted).toList();
+            out.printf("  %s%n", heading.apply(picked.size()));
+            picked.forEach(line -> out.println("    " + line.strip()));
+        } catch (IOException | UncheckedIOException e) {
+            out.printf("  (cannot read %s: %s)%n", log, e.getMessage());
         }
     }
 
