@@ -58,7 +58,7 @@ public final class KafkaCluster implements AutoCloseable {
         }
         try (Admin admin = admin()) {
             Await.until(timeout, () -> {
-                nodes.forEach(KafkaNode::acceptsConnections);
+                nodes.forEach(KafkaNode::requireAlive);
                 return registeredNodes(admin) == nodes.size();
             }, "Kafka at " + bootstrapServers() + " to list its " + nodes.size() + " node(s) in describeCluster");
         }

@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** One KRaft node (broker and controller) in a child JVM, formatted and started from the Kafka jars on the classpath. */
+/**
+ * One KRaft node (broker and controller) in a child JVM, formatted and started from the Kafka jars on the classpath.
+ */
 final class KafkaNode {
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -87,9 +89,14 @@ final class KafkaNode {
         return "127.0.0.1:" + port;
     }
 
+    /** Fails if the process died. */
+    void requireAlive() {
+        process.requireAlive();
+    }
+
     /** Fails if the process died; true once it accepts connections. */
     boolean acceptsConnections() {
-        process.requireAlive();
+        requireAlive();
         try (var socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
             return true;
