@@ -26,6 +26,7 @@ public final class FaultProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
     private static final String HOST = "127.0.0.1";
     private static final int TARGET_CONNECT_TIMEOUT_MILLIS = 2_000;
+    private static final long ACCEPTOR_STOP_TIMEOUT_MILLIS = 5_000;
 
     private final InetSocketAddress target;
     private final ServerSocket listener;
@@ -36,11 +37,14 @@ public final class FaultProxy implements AutoCloseable {
     private final Object admission = new Object();
     private volatile ProxyMode mode = ProxyMode.pass();
     private volatile boolean closed;
+    private final Thread acceptor;
 
     private FaultProxy(InetSocketAddress target, ServerSocket listener) {
         this.target = target;
         this.listener = listener;
         this.threadPrefix = "fault-proxy-" + listener.getLocalPort();
+        this.acceptor = new Thread(this::acceptUntilClosed, threadPrefix + "-accept");
+        acceptor.setDaemon(true);
     }
 
     /** Listens on a free port of 127.0.0.1 and forwards every connection to {@code host:port}, in pass mode. */
@@ -53,9 +57,7 @@ public final class FaultProxy implements AutoCloseable {
             throw new StackException("cannot listen on " + HOST + " for a proxy to " + host + ":" + port, e);
         }
         var proxy = new FaultProxy(target, listener);
-        var acceptor = new Thread(proxy::acceptUntilClosed, proxy.threadPrefix + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        proxy.acceptor.start();
         LOG.info("Fault proxy {} -> {}:{} started", proxy.address(), host, port);
         return proxy;
     }
@@ -156,7 +158,10 @@ public final class FaultProxy implements AutoCloseable {
         return target.getHostString() + ":" + target.getPort();
     }
 
-    /** Stops listening and resets every connection; their threads end as their sockets close. */
+    /**
+     * Stops listening and resets every connection; their threads end as their sockets close. Returns once the port is
+     * free: a listener closed while its acceptor is blocked in accept() keeps the port until that thread has left it.
+     */
     @Override
     public void close() {
         List<ProxiedConnection> toClose;
@@ -172,8 +177,24 @@ public final class FaultProxy implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("Fault proxy {}: closing the listener failed: {}", address(), e.getMessage());
         }
+        awaitAcceptorEnd();
         toClose.forEach(ProxiedConnection::abort);
         LOG.info("Fault proxy {} -> {} closed", address(), targetAddress());
+    }
+
+    private void awaitAcceptorEnd() {
+        if (Thread.currentThread() == acceptor) {
+            return;
+        }
+        try {
+            acceptor.join(ACCEPTOR_STOP_TIMEOUT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (acceptor.isAlive()) {
+            LOG.warn("Fault proxy {}: the acceptor thread did not stop within {} ms", address(),
+                    ACCEPTOR_STOP_TIMEOUT_MILLIS);
+        }
     }
 
     @Override
