@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The Lua scripts of the HTTP API (claim-key.lua, complete.lua): their sources, SHA-1s and how to read replies. */
+/**
+ * The Lua scripts of the HTTP API (claim-key.lua, complete.lua, status.lua): their sources, SHA-1s and how to read
+ * their replies.
+ */
 final class ApiScripts {
     private static final LuaScript CLAIM_KEY = LuaScript.load("claim-key.lua");
     private static final LuaScript COMPLETE = LuaScript.load("complete.lua");
@@ -12,6 +15,9 @@ final class ApiScripts {
     static final String CLAIM_KEY_SHA1 = CLAIM_KEY.sha1();
     static final String COMPLETE_SOURCE = COMPLETE.source();
     static final String COMPLETE_SHA1 = COMPLETE.sha1();
+    private static final LuaScript STATUS = LuaScript.load("status.lua");
+    static final String STATUS_SOURCE = STATUS.source();
+    static final String STATUS_SHA1 = STATUS.sha1();
 
     private ApiScripts() {
     }
@@ -44,6 +50,21 @@ final class ApiScripts {
             case 2 -> new CompleteResult.NotOwner(LuaScript.text(fields.get(1)));
             default -> throw new KeyStoreException("unexpected complete script code: " + code);
         };
+    }
+
+    static Optional<KeyStatus> parseStatus(Object reply) {
+        if (!(reply instanceof List<?> fields) || (fields.size() != 6 && !fields.isEmpty())) {
+            throw new KeyStoreException("unexpected status script reply");
+        }
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean completed = "C".equals(LuaScript.text(fields.get(0)));
+        return Optional.of(new KeyStatus(LuaScript.text(fields.get(1)),
+                Duration.ofMillis(Math.max(0, (Long) fields.get(2))), Duration.ofMillis((Long) fields.get(3)),
+                completed ? KeyState.COMPLETED : KeyState.IN_PROGRESS,
+                completed ? Optional.of(LuaScript.text(fields.get(5))) : Optional.empty(),
+                optional(LuaScript.text(fields.get(4)))));
     }
 
     static Optional<String> optional(String text) {

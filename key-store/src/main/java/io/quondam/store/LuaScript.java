@@ -7,21 +7,31 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** A Lua script shipped in the key-store jar: its source, and its SHA-1 so that it can be sent with EVALSHA. */
+/**
+ * A Lua script shipped in the key-store jar: its source, and its SHA-1 so that it can be sent with EVALSHA. Every
+ * script starts with {@code value.lua}, the one place that knows how a claim is stored.
+ */
 record LuaScript(String name, String source, String sha1) {
+    private static final String VALUE_FORMAT = "value.lua";
 
     static LuaScript load(String name) {
+        try {
+            String source = resource(VALUE_FORMAT) + resource(name);
+            var digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+            return new LuaScript(name, source, HexFormat.of().formatHex(digest));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String resource(String name) {
         try (var in = LuaScript.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException(name + " missing from the key-store jar");
             }
-            String source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            var digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
-            return new LuaScript(name, source, HexFormat.of().formatHex(digest));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -135,25 +135,8 @@ public final class RedisKeyStore implements KeyStore {
 
     @Override
     public synchronized Optional<KeyStatus> status(String namespace, String key) {
-        return withRetry("status", jedis -> {
-            var pipeline = jedis.pipelined();
-            var fields = pipeline.hmget(RedisKeys.of(namespace, key), "o", "t", "s", "r", "f");
-            var ttl = pipeline.pttl(RedisKeys.of(namespace, key));
-            var time = pipeline.time();
-            pipeline.sync();
-            String owner = fields.get().get(0);
-            if (owner == null || ttl.get() < 0) {
-                return Optional.<KeyStatus>empty();
-            }
-            long nowMillis = Long.parseLong(time.get().get(0)) * 1000 + Long.parseLong(time.get().get(1)) / 1000;
-            String claimedAt = fields.get().get(1);
-            long age = claimedAt == null ? 0 : Math.max(0, nowMillis - Long.parseLong(claimedAt));
-            boolean completed = "C".equals(fields.get().get(2));
-            return Optional.of(new KeyStatus(owner, Duration.ofMillis(age), Duration.ofMillis(ttl.get()),
-                    completed ? KeyState.COMPLETED : KeyState.IN_PROGRESS,
-                    completed ? Optional.ofNullable(fields.get().get(3)) : Optional.empty(),
-                    ApiScripts.optional(fields.get().get(4))));
-        });
+        return withRetry("status", jedis -> ApiScripts.parseStatus(
+                jedis.evalsha(ApiScripts.STATUS_SHA1, List.of(RedisKeys.of(namespace, key)), List.of())));
     }
 
     @Override
@@ -241,6 +224,7 @@ public final class RedisKeyStore implements KeyStore {
             connection.scriptLoad(ClaimScript.SOURCE);
             connection.scriptLoad(ApiScripts.CLAIM_KEY_SOURCE);
             connection.scriptLoad(ApiScripts.COMPLETE_SOURCE);
+            connection.scriptLoad(ApiScripts.STATUS_SOURCE);
             scriptLoaded = true;
         }
         return connection;

@@ -234,6 +234,27 @@ abstract class KeyStoreContract {
         assertThat(status.fingerprint()).contains("fp-1");
     }
 
+    /** Owner, fingerprint and response share one stored value: separators and multi-byte text must not blur them. */
+    @Test
+    void shouldKeepOwnerFingerprintAndResponseApartWhateverTheyContain() {
+        String owner = "P1|2|3|ü🙂";
+        String fingerprint = "|9|é";
+        String response = "{\"note\":\"C12|3|4|x\", \"sum\":\"€ 10\"}\n";
+        store.claimKey(namespace, "k1", owner, DAY, Optional.of(fingerprint));
+
+        assertThat(store.claimKey(namespace, "k1", owner, DAY, Optional.of(fingerprint)))
+                .isInstanceOf(KeyClaim.AlreadyOwned.class);
+        assertThat(store.complete(namespace, "k1", owner, response, Optional.empty()))
+                .isEqualTo(new CompleteResult.Completed());
+
+        var status = store.status(namespace, "k1").orElseThrow();
+        assertThat(status.owner()).isEqualTo(owner);
+        assertThat(status.fingerprint()).contains(fingerprint);
+        assertThat(status.response()).contains(response);
+        assertThat(store.claim(namespace, "k1", owner, DAY)).isInstanceOf(ClaimResult.Replayed.class);
+        assertThat(store.claim(namespace, "k1", "P1|2|3|ü", DAY)).isInstanceOf(ClaimResult.Duplicate.class);
+    }
+
     @Test
     void shouldReplaceFingerprintGivenAtCompletion() {
         store.claimKey(namespace, "k1", "req-1", DAY, Optional.empty());

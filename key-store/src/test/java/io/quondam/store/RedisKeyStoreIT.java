@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -120,10 +121,12 @@ class RedisKeyStoreIT extends KeyStoreContract {
                 .password(StackOptions.SERVICE_PASSWORD).build();
         try (var jedis = new Jedis(new HostAndPort(address.host(), address.port()), config)) {
             assertThat(jedis.ping()).isEqualTo("PONG");
-            assertThat(jedis.hset("q:{acl}:allowed", "o", "owner")).isEqualTo(1);
-            assertNoPermission(() -> jedis.hset("other:key", "o", "owner"));
-            assertNoPermission(() -> jedis.set("q:{acl}:string", "x"));
-            assertNoPermission(() -> jedis.get("q:{acl}:allowed"));
+            assertThat(jedis.set("q:{acl}:allowed", "owner")).isEqualTo("OK");
+            assertThat(jedis.get("q:{acl}:allowed")).isEqualTo("owner");
+            assertNoPermission(() -> jedis.set("other:key", "owner"));
+            assertNoPermission(() -> jedis.get("other:key"));
+            assertNoPermission(() -> jedis.hset("q:{acl}:hash", "o", "owner"));
+            assertNoPermission(() -> jedis.pexpire("q:{acl}:allowed", 1000));
             assertNoPermission(jedis::flushAll);
             assertNoPermission(() -> jedis.configGet("requirepass"));
             assertNoPermission(() -> jedis.keys("*"));
@@ -133,6 +136,50 @@ class RedisKeyStoreIT extends KeyStoreContract {
             assertThatThrownBy(() -> jedis.evalsha(flush)).isInstanceOf(JedisDataException.class)
                     .hasMessageContaining("can't run this command");
             assertThat(jedis.del("q:{acl}:allowed")).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Keys claimed before claims became one Redis string are hashes (o = owner, t = claimed at, s = state, r = response,
+     * f = fingerprint); after an upgrade they must still count, and a write turns them into the string form.
+     */
+    @Test
+    void shouldHonourKeysClaimedInTheFormerHashFormat() {
+        var address = RedisEndpoint.parse(stack.currentMasterAddress(), "");
+        var config = DefaultJedisClientConfig.builder().password(stack.redisPassword()).build();
+        String id = UUID.randomUUID().toString();
+        try (var admin = new Jedis(new HostAndPort(address.host(), address.port()), config)) {
+            long claimedAt = Long.parseLong(admin.time().get(0)) * 1000 - 5_000;
+            admin.hset(RedisKeys.of("it", "legacy-" + id), Map.of("o", "owner-a", "t", Long.toString(claimedAt),
+                    "s", "P"));
+            admin.pexpire(RedisKeys.of("it", "legacy-" + id), DAY.toMillis());
+            admin.hset(RedisKeys.of("it", "done-" + id), Map.of("o", "owner-a", "t", Long.toString(claimedAt),
+                    "s", "C", "r", "{\"ok\":true}", "f", "fp-1"));
+            admin.pexpire(RedisKeys.of("it", "done-" + id), DAY.toMillis());
+            var store = open(RetryPolicy.defaults());
+
+            var duplicate = store.claim("it", "legacy-" + id, "owner-b", DAY);
+            assertThat(duplicate).isInstanceOf(ClaimResult.Duplicate.class);
+            assertThat(((ClaimResult.Duplicate) duplicate).existingOwner()).isEqualTo("owner-a");
+            assertThat(((ClaimResult.Duplicate) duplicate).age()).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(60));
+            assertThat(store.status("it", "done-" + id)).hasValueSatisfying(status -> {
+                assertThat(status.state()).isEqualTo(KeyState.COMPLETED);
+                assertThat(status.response()).contains("{\"ok\":true}");
+                assertThat(status.fingerprint()).contains("fp-1");
+            });
+            assertThat(store.claimKey("it", "done-" + id, "owner-b", DAY, Optional.empty()))
+                    .isInstanceOf(KeyClaim.Completed.class);
+
+            assertThat(store.claim("it", "legacy-" + id, "owner-a", DAY)).isInstanceOf(ClaimResult.Replayed.class);
+            assertThat(admin.type(RedisKeys.of("it", "legacy-" + id))).isEqualTo("string");
+            assertThat(admin.pttl(RedisKeys.of("it", "legacy-" + id))).isGreaterThan(DAY.toMillis() - 60_000);
+            assertThat(store.complete("it", "legacy-" + id, "owner-a", "done", Optional.empty()))
+                    .isInstanceOf(CompleteResult.Completed.class);
+            assertThat(store.status("it", "legacy-" + id)).hasValueSatisfying(status -> {
+                assertThat(status.owner()).isEqualTo("owner-a");
+                assertThat(status.age()).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
+                assertThat(status.response()).contains("done");
+            });
         }
     }
 
