@@ -66,9 +66,10 @@ final class BenchResults {
                 System.getProperty("java.version"));
     }
 
-    private double passThrough() {
-        return rows.stream().filter(r -> r.variant() == ProcessorBench.Variant.PASS_THROUGH)
-                .mapToDouble(ProcessorBench.Row::msgsPerSec).findFirst().orElse(Double.NaN);
+    /** A row's rate divided by the baseline's, or "-" when the run left that baseline out. */
+    private String ratio(ProcessorBench.Row row, ProcessorBench.Variant baseline) {
+        return rows.stream().filter(r -> r.variant() == baseline).findFirst()
+                .map(base -> String.format(Locale.ROOT, "%.2f", row.msgsPerSec() / base.msgsPerSec())).orElse("-");
     }
 
     String table() {
@@ -76,12 +77,14 @@ final class BenchResults {
         text.append(String.format(Locale.ROOT, "machine: %s%n", machine));
         text.append(String.format(Locale.ROOT, "processor, %,d records (%,d unique), 6 partitions, %d stream threads%n",
                 records, unique, streamThreads));
-        text.append(String.format(Locale.ROOT, "| %-12s | %10s | %8s | %12s | %13s | %13s | %10s |%n", "variant",
-                "msgs/s", "÷ pass", "output", "claim p50 ms", "claim p99 ms", "mean batch"));
-        text.append("|--------------|------------|----------|--------------|---------------|---------------|------------|\n");
+        text.append(String.format(Locale.ROOT, "| %-12s | %10s | %8s | %8s | %12s | %13s | %13s | %10s |%n",
+                "variant", "msgs/s", "÷ pass", "÷ window", "output", "claim p50 ms", "claim p99 ms", "mean batch"));
+        text.append("|--------------|------------|----------|----------|--------------|---------------|---------------"
+                + "|------------|\n");
         for (var row : rows) {
-            text.append(String.format(Locale.ROOT, "| %-12s | %,10.0f | %8.2f | %,12d | %13s | %13s | %10s |%n",
-                    row.variant().label, row.msgsPerSec(), row.msgsPerSec() / passThrough(), row.output(),
+            text.append(String.format(Locale.ROOT, "| %-12s | %,10.0f | %8s | %8s | %,12d | %13s | %13s | %10s |%n",
+                    row.variant().label, row.msgsPerSec(), ratio(row, ProcessorBench.Variant.PASS_THROUGH),
+                    ratio(row, ProcessorBench.Variant.WINDOW_STORE), row.output(),
                     millis(row.claimP50Ms()), millis(row.claimP99Ms()),
                     Double.isNaN(row.meanBatch()) ? "-" : String.format(Locale.ROOT, "%.1f", row.meanBatch())));
         }
