@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -94,6 +95,17 @@ class ProcessorConfigTest {
                 .hasMessageContaining("QUONDAM_REDIS_SENTINELS: 'localhost'")
                 .hasMessageContaining("QUONDAM_REDIS_PASSWORD is missing")
                 .hasMessageContaining("must differ from QUONDAM_INPUT_TOPIC");
+    }
+
+    @Test
+    void shouldDisableTaskIdlingUnlessTheUserSetsIt() {
+        var defaults = DedupApp.streamsProperties(TestConfigs.config());
+        var overridden = DedupApp.streamsProperties(TestConfigs.config("QUONDAM_STREAMS_MAX_TASK_IDLE_MS", "500",
+                "QUONDAM_STREAMS_PROCESSING_GUARANTEE", "at_least_once"));
+
+        assertThat(defaults.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("-1");
+        assertThat(overridden.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("500");
+        assertThat(overridden.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
     }
 
     @Test

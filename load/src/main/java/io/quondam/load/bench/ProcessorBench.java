@@ -283,6 +283,7 @@ final class ProcessorBench {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100); // Quondam's default, for a like-for-like comparison
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED)); // ditto
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(applicationId).toString());
         var streams = new KafkaStreams(topology, props);
         return new Runner() {
