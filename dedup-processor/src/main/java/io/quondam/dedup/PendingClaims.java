@@ -6,8 +6,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -20,23 +22,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * store is committed in the same transaction, and after a crash or rebalance the records come back here and are
  * claimed then (with the same owner, so a claim that already reached Redis answers "replayed").
  * <p>
- * The store holds a fixed set of slots, {@code 0..batch-1}, overwritten batch after batch, each entry tagged with its
- * batch's generation, and a watermark: the last generation whose claims were answered. A slot of that generation or
- * older is stale. (Generations, not source offsets, so that a recreated input topic cannot hide pending records.)
- * Because the store is cached, slots written and overwritten within one commit interval reach the changelog once
- * per commit, not once per record.
+ * A record waits in a slot, {@code 0..batch-1}; once its batch is claimed its slot is deleted, so whatever the store
+ * holds is pending. Because the store is cached, a slot written and deleted within one commit interval reaches the
+ * changelog once per commit, as a tombstone of a few bytes: only the records still waiting at a commit are written
+ * there in full.
  */
 final class PendingClaims {
     /** One buffered record with what its claim and forwarding need, since a punctuation has no record context. */
     record Pending(long offset, String owner, String idempotencyKey, Record<byte[], byte[]> record) {
     }
 
-    private static final long WATERMARK = -1L;
+    /** The first byte of an entry. Entries of earlier builds start with a generation (a long, first byte 0). */
+    private static final byte FORMAT = 1;
+    /** Earlier builds kept slots and a watermark here: the last generation whose claims were answered. */
+    private static final long EARLIER_WATERMARK = -1L;
 
     private final KeyValueStore<Long, byte[]> store;
     private final List<Pending> batch = new ArrayList<>();
+    /** Entries of an earlier build not restored as pending (answered ones, the watermark): deleted with the batch. */
+    private final List<Long> earlierLeftovers = new ArrayList<>();
+    /** The slot of each record of {@link #batch}: 0, 1, 2... for new records; wherever they were for restored ones. */
+    private final List<Long> slots = new ArrayList<>();
     private boolean restored;
-    private long generation;
 
     PendingClaims(KeyValueStore<Long, byte[]> store) {
         this.store = store;
@@ -48,25 +55,26 @@ final class PendingClaims {
      * cannot be written outside processing or punctuation; they must be claimed before the next {@link #add}.
      */
     private void restore() {
-        byte[] mark = store.get(WATERMARK);
-        long claimed = mark == null ? -1 : decodeLong(mark);
-        long newest = claimed;
-        var byOffset = new TreeMap<Long, Pending>();
+        byte[] mark = store.get(EARLIER_WATERMARK);
+        long answeredGeneration = mark == null ? -1 : ByteBuffer.wrap(mark).getLong();
+        var byOffset = new TreeMap<Long, Map.Entry<Long, Pending>>();
         try (var all = store.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
-                if (entry.key != WATERMARK) {
-                    long entryGeneration = decodeLong(entry.value);
-                    newest = Math.max(newest, entryGeneration);
-                    if (entryGeneration > claimed) {
-                        var pending = decode(entry.value);
-                        byOffset.put(pending.offset(), pending);
-                    }
+                boolean earlier = entry.value.length == 0 || entry.value[0] != FORMAT;
+                if (entry.key == EARLIER_WATERMARK
+                        || earlier && ByteBuffer.wrap(entry.value).getLong() <= answeredGeneration) {
+                    earlierLeftovers.add(entry.key);
+                } else {
+                    var pending = decode(entry.value, earlier ? Long.BYTES : 1);
+                    byOffset.put(pending.offset(), Map.entry(entry.key, pending));
                 }
             }
         }
-        generation = newest + 1;
-        batch.addAll(byOffset.values());
+        for (var slotAndPending : byOffset.values()) {
+            slots.add(slotAndPending.getKey());
+            batch.add(slotAndPending.getValue());
+        }
         restored = !batch.isEmpty();
     }
 
@@ -79,7 +87,9 @@ final class PendingClaims {
         if (restored) {
             throw new IllegalStateException("claim the restored records before buffering new ones");
         }
-        store.put((long) batch.size(), encode(generation, pending));
+        long slot = batch.size();
+        store.put(slot, encode(pending));
+        slots.add(slot);
         batch.add(pending);
     }
 
@@ -93,18 +103,22 @@ final class PendingClaims {
 
     /** Every record of the batch has been claimed and forwarded or dropped in this transaction. */
     void markClaimed() {
-        store.put(WATERMARK, encodeLong(restored ? generation - 1 : generation));
-        if (!restored) {
-            generation++;
+        for (long slot : slots) {
+            store.delete(slot);
         }
+        for (long key : earlierLeftovers) {
+            store.delete(key);
+        }
+        earlierLeftovers.clear();
+        slots.clear();
         batch.clear();
         restored = false;
     }
 
-    private static byte[] encode(long generation, Pending pending) {
+    private static byte[] encode(Pending pending) {
         var bytes = new ByteArrayOutputStream(256);
         try (var out = new DataOutputStream(bytes)) {
-            out.writeLong(generation);
+            out.writeByte(FORMAT);
             out.writeLong(pending.offset());
             out.writeUTF(pending.owner());
             out.writeUTF(pending.idempotencyKey());
@@ -124,9 +138,9 @@ final class PendingClaims {
         return bytes.toByteArray();
     }
 
-    private static Pending decode(byte[] data) {
-        try (var in = new DataInputStream(new ByteArrayInputStream(data))) {
-            in.readLong(); // generation
+    /** Decodes an entry from {@code from}: after the format byte, or after an earlier build's generation. */
+    private static Pending decode(byte[] data, int from) {
+        try (var in = new DataInputStream(new ByteArrayInputStream(data, from, data.length - from))) {
             long offset = in.readLong();
             String owner = in.readUTF();
             String idempotencyKey = in.readUTF();
@@ -153,14 +167,5 @@ final class PendingClaims {
     private static byte[] readBytes(DataInputStream in) throws IOException {
         int length = in.readInt();
         return length < 0 ? null : in.readNBytes(length);
-    }
-
-    private static byte[] encodeLong(long value) {
-        return java.nio.ByteBuffer.allocate(Long.BYTES).putLong(value).array();
-    }
-
-    /** The first eight bytes: a watermark's generation, or an entry's. */
-    private static long decodeLong(byte[] bytes) {
-        return java.nio.ByteBuffer.wrap(bytes).getLong();
     }
 }

@@ -3,6 +3,10 @@ package io.quondam.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -55,7 +59,7 @@ class PendingClaimsTest {
         before.add(pending(11));
         before.add(pending(12));
         before.markClaimed();
-        before.add(pending(13)); // overwrites slot 0; slots 1 and 2 still hold the claimed 11 and 12
+        before.add(pending(13));
         before.add(pending(14));
 
         var after = new PendingClaims(store);
@@ -108,5 +112,53 @@ class PendingClaimsTest {
         before.add(pending(3)); // the input topic was recreated: offsets start again below the last claimed one
 
         assertThat(offsets(new PendingClaims(store))).containsExactly(3L);
+    }
+
+    @Test
+    void shouldLeaveNothingInTheStoreOnceEveryRecordIsClaimed() {
+        var claims = new PendingClaims(store);
+        for (long offset = 40; offset < 45; offset++) {
+            claims.add(pending(offset));
+        }
+        claims.markClaimed();
+        claims.add(pending(45));
+        claims.markClaimed();
+
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    /** Earlier builds kept every slot, each entry led by its batch's generation, and a watermark under key -1. */
+    @Test
+    void shouldRestoreTheRecordsAnEarlierBuildLeftPendingAndThenDropItsEntries() throws IOException {
+        store.put(-1L, ByteBuffer.allocate(Long.BYTES).putLong(7).array()); // generations up to 7 were answered
+        store.put(0L, earlierEntry(8, pending(81)));
+        store.put(1L, earlierEntry(8, pending(82)));
+        store.put(2L, earlierEntry(7, pending(72))); // answered: not restored
+        store.put(3L, earlierEntry(7, pending(73)));
+
+        var restored = new PendingClaims(store);
+
+        assertThat(offsets(restored)).containsExactly(81L, 82L);
+        assertThat(restored.batch().get(1).owner()).isEqualTo("payments-0@82");
+        assertThat(new String(restored.batch().get(1).record().value(), StandardCharsets.UTF_8)).isEqualTo("v82");
+        restored.markClaimed();
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    private static byte[] earlierEntry(long generation, PendingClaims.Pending pending) throws IOException {
+        var bytes = new ByteArrayOutputStream();
+        try (var out = new DataOutputStream(bytes)) {
+            out.writeLong(generation);
+            out.writeLong(pending.offset());
+            out.writeUTF(pending.owner());
+            out.writeUTF(pending.idempotencyKey());
+            out.writeLong(pending.record().timestamp());
+            out.writeInt(pending.record().key().length);
+            out.write(pending.record().key());
+            out.writeInt(pending.record().value().length);
+            out.write(pending.record().value());
+            out.writeInt(0);
+        }
+        return bytes.toByteArray();
     }
 }
