@@ -187,6 +187,40 @@ class RedisKeyStoreIT extends KeyStoreContract {
         assertThatThrownBy(command::run).isInstanceOf(JedisDataException.class).hasMessageContaining("NOPERM");
     }
 
+    /**
+     * A master whose replicas stopped acknowledging refuses writes (min-replicas-to-write); the API's claim reads first,
+     * so a retry of a completed request still gets its stored response and a competing request its answer.
+     */
+    @Test
+    void shouldAnswerCompletedAndBusyKeysWhileTheMasterRefusesWrites() {
+        var store = open(RetryPolicy.defaults());
+        String done = "done-" + UUID.randomUUID();
+        String busy = "busy-" + UUID.randomUUID();
+        store.claimKey("it", done, "owner-a", DAY, Optional.of("fp-1"));
+        store.complete("it", done, "owner-a", "{\"ok\":true}", Optional.empty());
+        store.claimKey("it", busy, "owner-a", DAY, Optional.empty());
+        var probe = open(new RetryPolicy(1, Duration.ofMillis(10), Duration.ofMillis(10)));
+        var replicas = stack.pauseReplicas();
+        try {
+            Await.until(Duration.ofSeconds(20), () -> {
+                try {
+                    probe.claimKey("it", "probe-" + UUID.randomUUID(), "owner-p", DAY, Optional.empty());
+                    return false;
+                } catch (KeyStoreUnavailableException e) {
+                    return e.getMessage().contains("NOREPLICAS");
+                }
+            }, "the master to refuse writes once its replicas stopped acknowledging");
+
+            assertThat(store.claimKey("it", done, "owner-b", DAY, Optional.empty()))
+                    .isInstanceOfSatisfying(KeyClaim.Completed.class,
+                            completed -> assertThat(completed.response()).isEqualTo("{\"ok\":true}"));
+            assertThat(store.claimKey("it", busy, "owner-b", DAY, Optional.empty()))
+                    .isInstanceOf(KeyClaim.InProgress.class);
+        } finally {
+            stack.resume(replicas);
+        }
+    }
+
     @Test
     void shouldSkipWaitWhenNothingWasWritten() {
         var store = open(RetryPolicy.defaults());
