@@ -145,17 +145,17 @@ class RedisKeyStoreIT extends KeyStoreContract {
      */
     @Test
     void shouldHonourKeysClaimedInTheFormerHashFormat() {
-        var address = RedisEndpoint.parse(stack.currentMasterAddress(), "");
-        var config = DefaultJedisClientConfig.builder().password(stack.redisPassword()).build();
         String id = UUID.randomUUID().toString();
-        try (var admin = new Jedis(new HostAndPort(address.host(), address.port()), config)) {
+        String legacy = RedisKeys.of("it", "legacy-" + id);
+        String done = RedisKeys.of("it", "done-" + id);
+        try (var admin = RedisEndpoint.parse(stack.currentMasterAddress(), stack.redisPassword())
+                .connect(Duration.ofSeconds(2))) {
             long claimedAt = Long.parseLong(admin.time().get(0)) * 1000 - 5_000;
-            admin.hset(RedisKeys.of("it", "legacy-" + id), Map.of("o", "owner-a", "t", Long.toString(claimedAt),
-                    "s", "P"));
-            admin.pexpire(RedisKeys.of("it", "legacy-" + id), DAY.toMillis());
-            admin.hset(RedisKeys.of("it", "done-" + id), Map.of("o", "owner-a", "t", Long.toString(claimedAt),
-                    "s", "C", "r", "{\"ok\":true}", "f", "fp-1"));
-            admin.pexpire(RedisKeys.of("it", "done-" + id), DAY.toMillis());
+            admin.hset(legacy, Map.of("o", "owner-a", "t", Long.toString(claimedAt), "s", "P"));
+            admin.pexpire(legacy, DAY.toMillis());
+            admin.hset(done, Map.of("o", "owner-a", "t", Long.toString(claimedAt), "s", "C", "r", "{\"ok\":true}",
+                    "f", "fp-1"));
+            admin.pexpire(done, DAY.toMillis());
             var store = open(RetryPolicy.defaults());
 
             var duplicate = store.claim("it", "legacy-" + id, "owner-b", DAY);
@@ -171,8 +171,8 @@ class RedisKeyStoreIT extends KeyStoreContract {
                     .isInstanceOf(KeyClaim.Completed.class);
 
             assertThat(store.claim("it", "legacy-" + id, "owner-a", DAY)).isInstanceOf(ClaimResult.Replayed.class);
-            assertThat(admin.type(RedisKeys.of("it", "legacy-" + id))).isEqualTo("string");
-            assertThat(admin.pttl(RedisKeys.of("it", "legacy-" + id))).isGreaterThan(DAY.toMillis() - 60_000);
+            assertThat(admin.type(legacy)).isEqualTo("string");
+            assertThat(admin.pttl(legacy)).isGreaterThan(DAY.toMillis() - 60_000);
             assertThat(store.complete("it", "legacy-" + id, "owner-a", "done", Optional.empty()))
                     .isInstanceOf(CompleteResult.Completed.class);
             assertThat(store.status("it", "legacy-" + id)).hasValueSatisfying(status -> {
