@@ -14,7 +14,7 @@ if state == 'C' then
 end
 if owner == ARGV[1] then
   -- Write the value again so that WAIT on this connection covers a claim first made through another connection.
-  redis.call('SET', KEYS[1], encode(state, claimedAt, owner, fingerprint, response), 'KEEPTTL')
+  rewrite(KEYS[1], state, claimedAt, owner, fingerprint, response)
   return {2, owner, pttl, '', ''}
 end
 return {3, owner, pttl, '', ''}

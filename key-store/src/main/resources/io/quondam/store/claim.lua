@@ -15,7 +15,7 @@ for i, key in ipairs(KEYS) do
     if owner == claimant then
       -- Write the value again so that WAIT on this connection covers the key even when the first claim
       -- was made through an earlier connection whose replication was never confirmed.
-      redis.call('SET', key, encode(state, claimedAt, owner, fingerprint, response), 'KEEPTTL')
+      rewrite(key, state, claimedAt, owner, fingerprint, response)
       reply[#reply + 1] = 2
     else
       reply[#reply + 1] = 3

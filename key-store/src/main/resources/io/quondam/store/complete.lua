@@ -1,5 +1,5 @@
 -- Completes KEYS[1] for owner ARGV[1]: stores response ARGV[2] and, unless ARGV[3] is '', fingerprint ARGV[3]
--- (else the claim's fingerprint stays). KEEPTTL keeps the key's expiry. Returns {code, owner}: 1 = completed,
+-- (else the claim's fingerprint stays), keeping the key's expiry. Returns {code, owner}: 1 = completed,
 -- 2 = another owner holds it, 0 = not claimed.
 local state, claimedAt, owner, fingerprint = read(KEYS[1])
 if not state then
@@ -11,5 +11,5 @@ end
 if ARGV[3] ~= '' then
   fingerprint = ARGV[3]
 end
-redis.call('SET', KEYS[1], encode('C', claimedAt, owner, fingerprint, ARGV[2]), 'KEEPTTL')
+rewrite(KEYS[1], 'C', claimedAt, owner, fingerprint, ARGV[2])
 return {1, owner}

@@ -7,6 +7,11 @@ local function encode(state, claimedAt, owner, fingerprint, response)
   return state .. claimedAt .. '|' .. #owner .. '|' .. #fingerprint .. '|' .. owner .. fingerprint .. response
 end
 
+-- Writes an existing claim again, keeping its expiry.
+local function rewrite(key, state, claimedAt, owner, fingerprint, response)
+  redis.call('SET', key, encode(state, claimedAt, owner, fingerprint, response), 'KEEPTTL')
+end
+
 local function nowMillis()
   local time = redis.call('TIME')
   return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
