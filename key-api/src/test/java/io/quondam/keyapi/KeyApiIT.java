@@ -7,7 +7,9 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quondam.stack.Await;
+import io.quondam.stack.FreePorts;
 import io.quondam.stack.LocalStack;
+import io.quondam.stack.ShippedJar;
 import io.quondam.stack.StackOptions;
 import io.quondam.store.KeyStore;
 import io.quondam.store.RedisKeyStore;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -71,6 +74,35 @@ class KeyApiIT {
         if (stack != null) {
             stack.close();
         }
+    }
+
+    @Test
+    void shouldServeClaimsFromTheShippedJarStartedAsItsDockerfileStartsIt() {
+        int port = FreePorts.allocate(1).get(0);
+        var env = new HashMap<>(stack.environment());
+        env.put("QUONDAM_TOKENS", "jar=" + TOKEN);
+        env.put("QUONDAM_HTTP_HOST", "127.0.0.1");
+        env.put("QUONDAM_HTTP_PORT", Integer.toString(port));
+        var process = stack.startJvm("key-api-jar", ShippedJar.of("key-api").childJvm().withJvmOptions("-Xmx128m")
+                .withEnvironment(env));
+        try {
+            var jarClient = new ApiClient(port);
+            Await.until(Duration.ofSeconds(60), () -> {
+                process.requireAlive();
+                try {
+                    return jarClient.json("GET", "/health/ready", null, null).statusCode() == 200;
+                } catch (java.io.UncheckedIOException notListeningYet) {
+                    return false;
+                }
+            }, "the key-api jar to be ready");
+
+            String path = "/v1/keys/jar-" + UUID.randomUUID();
+            assertThat(jarClient.json("PUT", path, TOKEN, "{\"owner\":\"req-1\"}").statusCode()).isEqualTo(201);
+            assertThat(jarClient.json("PUT", path, TOKEN, "{\"owner\":\"req-2\"}").statusCode()).isEqualTo(409);
+        } finally {
+            process.stop(Duration.ofSeconds(20));
+        }
+        assertThat(process.logTail(200)).doesNotContain("NoClassDefFoundError").doesNotContain("ERROR");
     }
 
     @Test

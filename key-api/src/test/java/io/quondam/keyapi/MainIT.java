@@ -2,7 +2,7 @@ package io.quondam.keyapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quondam.stack.ChildJvm;
+import io.quondam.stack.ShippedJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,7 @@ class MainIT {
     void shouldExitWithStatusTwoNamingEveryInvalidSetting() throws Exception {
         Path log = Path.of("target", "main-it", "bad-config.log");
 
-        int status = ChildJvm.of("io.quondam.keyapi.Main")
+        int status = ShippedJar.of("key-api").childJvm()
                 .withEnvironment(Map.of("QUONDAM_TOKENS", "acme=t1", "QUONDAM_REDIS_PASSWORD", "pw",
                         "QUONDAM_HTTP_PORT", "eighty", "QUONDAM_REDIS_SENTINELS", "localhost"))
                 .run(log, Duration.ofSeconds(60));

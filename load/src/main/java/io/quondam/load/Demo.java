@@ -1,10 +1,10 @@
 package io.quondam.load;
 
 import io.quondam.stack.Await;
-import io.quondam.stack.ChildJvm;
 import io.quondam.stack.ChildProcess;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.PostgresNode;
+import io.quondam.stack.ShippedJar;
 import io.quondam.testdata.CommittedRecords;
 import io.quondam.testdata.PaymentEvents;
 import io.quondam.testdata.Pipeline;
@@ -69,7 +69,7 @@ final class Demo {
 
         var consumerEnv = new HashMap<>(stack.environment());
         consumerEnv.put("QUONDAM_HTTP_PORT", "0");
-        startService("payments-consumer", "io.quondam.payments.Main", consumerEnv);
+        startService("payments-consumer", "payments-consumer", consumerEnv);
         var processor = startProcessor();
         int failovers = 0;
         int restarts = 0;
@@ -146,11 +146,13 @@ final class Demo {
         env.put("QUONDAM_STATE_DIR", stack.dir().resolve("processor-state").toAbsolutePath().toString());
         env.put("QUONDAM_HTTP_PORT", "0");
         env.put("QUONDAM_STREAMS_SESSION_TIMEOUT_MS", "6000"); // a killed instance's partitions move on sooner
-        return startService("dedup-processor-" + (++processorStarts), "io.quondam.dedup.Main", env);
+        return startService("dedup-processor-" + (++processorStarts), "dedup-processor", env);
     }
 
-    private ChildProcess startService(String name, String mainClass, Map<String, String> env) {
-        var process = stack.startJvm(name, ChildJvm.of(mainClass).withJvmOptions("-Xmx384m").withEnvironment(env));
+    /** Starts {@code service} from its shaded jar, as its Dockerfile does, with a smaller heap for one machine. */
+    private ChildProcess startService(String name, String service, Map<String, String> env) {
+        var process = stack.startJvm(name, ShippedJar.of(service).childJvm().withJvmOptions("-Xmx384m")
+                .withEnvironment(env));
         out.printf("started %s (pid %d, log %s)%n", name, process.pid(), process.logFile());
         return process;
     }

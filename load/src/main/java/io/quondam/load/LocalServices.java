@@ -1,11 +1,11 @@
 package io.quondam.load;
 
 import io.quondam.stack.Await;
-import io.quondam.stack.ChildJvm;
 import io.quondam.stack.ChildProcess;
 import io.quondam.stack.FreePorts;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.RedisNode;
+import io.quondam.stack.ShippedJar;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The three services on a {@link LocalStack}, as child JVMs on this module's classpath, plus what a platform would do
+ * The three services on a {@link LocalStack}, as child JVMs running their shaded jars, plus what a platform would do
  * for them under chaos: a processor that died (kill -9 by scripts/chaos.sh) is started again, and a Redis data node
  * that died is started again as a replica once Sentinel has promoted another master, as a StatefulSet would.
  */
@@ -86,7 +86,7 @@ final class LocalServices implements AutoCloseable {
         keyApiEnv.put("QUONDAM_TOKENS", KEY_API_TENANT + "=" + keyApiToken);
         keyApiEnv.put("QUONDAM_HTTP_HOST", "127.0.0.1");
         keyApiEnv.put("QUONDAM_HTTP_PORT", Integer.toString(keyApiPort));
-        var keyApi = startService("key-api", "io.quondam.keyapi.Main", keyApiEnv);
+        var keyApi = startService("key-api", "key-api", keyApiEnv);
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Await.until(READY_TIMEOUT, () -> {
             keyApi.requireAlive();
@@ -158,7 +158,7 @@ final class LocalServices implements AutoCloseable {
     private ChildProcess startConsumer() {
         var env = new HashMap<>(stack.environment());
         env.put("QUONDAM_HTTP_PORT", "0");
-        return startService("payments-consumer-" + consumerStarts.incrementAndGet(), "io.quondam.payments.Main", env);
+        return startService("payments-consumer-" + consumerStarts.incrementAndGet(), "payments-consumer", env);
     }
 
     private ChildProcess startProcessor() {
@@ -176,11 +176,13 @@ final class LocalServices implements AutoCloseable {
         // over the task directories' locks.
         env.put("QUONDAM_STATE_DIR", stack.dir().resolve("processor-state-" + instance).toAbsolutePath().toString());
         env.putAll(plan.processorSettings());
-        return startService("dedup-processor-" + instance, "io.quondam.dedup.Main", env);
+        return startService("dedup-processor-" + instance, "dedup-processor", env);
     }
 
-    private ChildProcess startService(String name, String mainClass, Map<String, String> env) {
-        var process = stack.startJvm(name, ChildJvm.of(mainClass).withJvmOptions("-Xmx384m").withEnvironment(env));
+    /** Starts {@code service} from its shaded jar, as its Dockerfile does, with a smaller heap for one machine. */
+    private ChildProcess startService(String name, String service, Map<String, String> env) {
+        var process = stack.startJvm(name, ShippedJar.of(service).childJvm().withJvmOptions("-Xmx384m")
+                .withEnvironment(env));
         out.printf("started %s (pid %d, log %s)%n", name, process.pid(), process.logFile());
         return process;
     }

@@ -39,7 +39,7 @@ record StackKeyApi(Path jar, int port, Path tokensFile, PrintStream out) {
             environment.put("QUONDAM_TOKENS_FILE", tokensFile.toAbsolutePath().toString());
             added.put("QUONDAM_TOKENS_FILE", tokensFile.toAbsolutePath().toString());
         }
-        var process = stack.startJvm(NAME, ChildJvm.of("io.quondam.keyapi.Main").withClasspath(jar.toString())
+        var process = stack.startJvm(NAME, ShippedJar.at(NAME, jar).childJvm()
                 .withJvmOptions("-Xmx256m").withEnvironment(environment));
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Await.until(READY_TIMEOUT, () -> {

@@ -7,9 +7,9 @@ import io.quondam.config.Settings;
 import io.quondam.dedup.DedupApp;
 import io.quondam.dedup.ProcessorConfig;
 import io.quondam.stack.Await;
-import io.quondam.stack.ChildJvm;
 import io.quondam.stack.ChildProcess;
 import io.quondam.stack.LocalStack;
+import io.quondam.stack.ShippedJar;
 import io.quondam.stack.StackOptions;
 import io.quondam.testdata.PaymentEvents;
 import io.quondam.testdata.Pipeline;
@@ -113,7 +113,7 @@ class DedupPipelineIT {
     }
 
     private ChildProcess startChildJvm(String name) {
-        return stack.startJvm(name, ChildJvm.of("io.quondam.dedup.Main")
+        return stack.startJvm(name, ShippedJar.of("dedup-processor").childJvm()
                 .withJvmOptions("-Xmx384m")
                 .withEnvironment(processorEnvironment()));
     }
@@ -207,7 +207,7 @@ class DedupPipelineIT {
         producing.get();
         pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
         second.stop(Duration.ofSeconds(30));
-        assertThat(second.logTail(20)).as("graceful shutdown on SIGTERM").contains("Shutting down");
+        assertThat(second.logTail(200)).as("graceful shutdown on SIGTERM").contains("Shutting down");
         assertEachPaymentExactlyOnce(events);
     }
 

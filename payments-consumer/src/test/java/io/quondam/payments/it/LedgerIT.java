@@ -3,7 +3,7 @@ package io.quondam.payments.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quondam.stack.Await;
-import io.quondam.stack.ChildJvm;
+import io.quondam.stack.ShippedJar;
 import io.quondam.stack.ChildProcess;
 import io.quondam.stack.FreePorts;
 import io.quondam.stack.LocalStack;
@@ -98,7 +98,7 @@ class LedgerIT {
 
     private ChildProcess startConsumer(Map<String, String> env) {
         var consumer = stack.startJvm("ledger-" + name + "-" + (consumers.size() + 1),
-                ChildJvm.of("io.quondam.payments.Main").withJvmOptions("-Xmx256m").withEnvironment(env));
+                ShippedJar.of("payments-consumer").childJvm().withJvmOptions("-Xmx256m").withEnvironment(env));
         consumers.add(consumer);
         return consumer;
     }

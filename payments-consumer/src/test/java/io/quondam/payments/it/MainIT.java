@@ -2,7 +2,7 @@ package io.quondam.payments.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quondam.stack.ChildJvm;
+import io.quondam.stack.ShippedJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,7 @@ class MainIT {
     void shouldExitWithStatusTwoNamingEveryInvalidSetting() throws Exception {
         Path log = Path.of("target", "main-it", "bad-config.log");
 
-        int status = ChildJvm.of("io.quondam.payments.Main")
+        int status = ShippedJar.of("payments-consumer").childJvm()
                 .withEnvironment(Map.of("QUONDAM_DB_URL", "jdbc:mysql://127.0.0.1/ledger",
                         "QUONDAM_POLL_TIMEOUT", "soon"))
                 .run(log, Duration.ofSeconds(60));
