@@ -37,6 +37,7 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
     private final Supplier<KeyStore> sessions;
     private final DedupMetrics metrics;
     private final BooleanSupplier stopping;
+    private final OutputLimit limit;
     private ProcessorContext<byte[], byte[]> context;
     private KeyStore keyStore;
     private WindowStore<String, Long> guard;
@@ -47,6 +48,7 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
         this.sessions = sessions;
         this.metrics = metrics;
         this.stopping = stopping;
+        this.limit = config.outputLimit();
     }
 
     @Override
@@ -76,10 +78,23 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
         Long firstOffset = guard == null ? null : guardLookup(key, record.timestamp());
         if (firstOffset != null && firstOffset != source.offset()) {
             metrics.guardHit();
-            dropDuplicate(output, owner(source, firstOffset));
+            dropDuplicate(output, source.offset(), owner(source, firstOffset));
             return;
         }
-        pending.add(new PendingClaims.Pending(source.offset(), owner(source, source.offset()), key, output));
+        var waiting = new PendingClaims.Pending(source.offset(), owner(source, source.offset()), key, output);
+        int largest = Math.max(OutputLimit.sizeOf(output), PendingClaims.changelogSize(waiting));
+        if (largest > limit.maxBytes()) {
+            // Neither forwarded nor claimed: a claim of a record that cannot be written would drop its retries.
+            var error = new BadRecordException(BadRecordReason.RECORD_TOO_LARGE, "the record, or its entry in the"
+                    + " pending-claims changelog, has " + largest + " bytes as a producer counts them, more than the "
+                    + limit.maxBytes() + " that the processor's producer sends (max.request.size)");
+            metrics.record(DedupMetrics.Outcome.DEAD_LETTER);
+            context.forward(DeadLetters.of(output, error,
+                    new DeadLetters.Source(source.topic(), source.partition(), source.offset()), limit),
+                    DedupTopology.DEAD_LETTER_SINK);
+            return;
+        }
+        pending.add(waiting);
         if (pending.size() >= config.claimBatch()) {
             claimPending();
         }
@@ -100,7 +115,7 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
             var record = batch.get(i);
             var result = results.get(i);
             if (result instanceof ClaimResult.Duplicate duplicate) {
-                dropDuplicate(record.record(), duplicate.existingOwner());
+                dropDuplicate(record.record(), record.offset(), duplicate.existingOwner());
             } else {
                 forward(record, result instanceof ClaimResult.Replayed
                         ? DedupMetrics.Outcome.REPLAYED : DedupMetrics.Outcome.FORWARDED);
@@ -121,13 +136,28 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
         context.forward(claimed.record(), DedupTopology.DEDUPLICATED_SINK);
     }
 
-    private void dropDuplicate(Record<byte[], byte[]> output, String existingOwner) {
+    /**
+     * Counts a duplicate and writes its audit copy, when auditing is on. An audit copy larger than the producer sends
+     * goes to the dead-letter topic instead, cut down to fit, with the reason.
+     */
+    private void dropDuplicate(Record<byte[], byte[]> output, long offset, String existingOwner) {
         metrics.record(DedupMetrics.Outcome.DUPLICATE);
-        if (config.auditDuplicates()) {
-            var headers = new RecordHeaders(output.headers().toArray());
-            headers.add(DUPLICATE_OF, existingOwner.getBytes(StandardCharsets.UTF_8));
-            context.forward(output.withHeaders(headers), DedupTopology.DUPLICATES_SINK);
+        if (!config.auditDuplicates()) {
+            return;
         }
+        var headers = new RecordHeaders(output.headers().toArray());
+        headers.add(DUPLICATE_OF, existingOwner.getBytes(StandardCharsets.UTF_8));
+        var audit = output.withHeaders(headers);
+        if (limit.fits(audit)) {
+            context.forward(audit, DedupTopology.DUPLICATES_SINK);
+            return;
+        }
+        var error = new BadRecordException(BadRecordReason.RECORD_TOO_LARGE, "duplicate of " + existingOwner
+                + "; its audit copy has " + OutputLimit.sizeOf(audit) + " bytes, more than the " + limit.maxBytes()
+                + " that the processor's producer sends (max.request.size)");
+        log.warn("Task {}: {}: sent to the dead-letter topic instead", context.taskId(), error.getMessage());
+        var source = new DeadLetters.Source(config.inputTopic(), context.taskId().partition(), offset);
+        context.forward(DeadLetters.of(audit, error, source, limit), DedupTopology.DEAD_LETTER_SINK);
     }
 
     private Long guardLookup(String key, long timestamp) {

@@ -14,7 +14,8 @@ import org.apache.kafka.streams.state.Stores;
  * The processor topology, every node named so that {@code describe()} reads like the diagram:
  * <pre>
  * input ─► extract-idempotency-key ─┬─► claim-idempotency-key ─┬─► deduplicated-sink  (payments.dedup)
- *                                   │  (guard, pending claims)  └─► duplicates-sink    (payments.duplicates, optional)
+ *                                   │  (guard, pending claims)  ├─► duplicates-sink    (payments.duplicates, optional)
+ *                                   │                           └─► dead-letter-sink (audit copies too large to send)
  *                                   └─► dead-letter-sink  (payments.dlq)
  * </pre>
  */
@@ -43,7 +44,7 @@ public final class DedupTopology {
                 .addProcessor(EXTRACT_NODE, () -> new ExtractKeyProcessor(config, metrics), SOURCE)
                 .addProcessor(CLAIM_NODE, () -> new ClaimProcessor(config, sessions, metrics, stopping), EXTRACT_NODE)
                 .addSink(DEDUPLICATED_SINK, config.outputTopic(), bytesOut, bytesOut, EXTRACT_NODE, CLAIM_NODE)
-                .addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), bytesOut, bytesOut, EXTRACT_NODE);
+                .addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), bytesOut, bytesOut, EXTRACT_NODE, CLAIM_NODE);
         if (config.auditDuplicates()) {
             topology.addSink(DUPLICATES_SINK, config.duplicatesTopic(), bytesOut, bytesOut, CLAIM_NODE);
         }

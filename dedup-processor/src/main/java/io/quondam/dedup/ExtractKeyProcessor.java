@@ -13,12 +13,14 @@ final class ExtractKeyProcessor implements Processor<byte[], byte[], byte[], Obj
     private final IdempotencyKeyExtractor extractor;
     private final TombstonePolicy tombstones;
     private final DedupMetrics metrics;
+    private final OutputLimit limit;
     private ProcessorContext<byte[], Object> context;
 
     ExtractKeyProcessor(ProcessorConfig config, DedupMetrics metrics) {
         this.extractor = new IdempotencyKeyExtractor(config);
         this.tombstones = config.tombstones();
         this.metrics = metrics;
+        this.limit = config.outputLimit();
     }
 
     @Override
@@ -30,19 +32,21 @@ final class ExtractKeyProcessor implements Processor<byte[], byte[], byte[], Obj
     public void process(Record<byte[], byte[]> record) {
         try {
             if (record.value() == null) {
-                if (tombstones == TombstonePolicy.FORWARD) {
+                if (tombstones == TombstonePolicy.FORWARD && limit.fits(record)) {
                     metrics.record(DedupMetrics.Outcome.FORWARDED);
                     context.forward(record, DedupTopology.DEDUPLICATED_SINK);
                     return;
                 }
-                throw new BadRecordException(BadRecordReason.TOMBSTONE, "record has a null value (tombstone)");
+                throw new BadRecordException(BadRecordReason.TOMBSTONE, "record has a null value (tombstone)"
+                        + (tombstones == TombstonePolicy.FORWARD ? " and headers too large to forward" : ""));
             }
             String key = extractor.extract(record.key(), record.value(), record.headers());
             context.forward(record.withValue(new ExtractedRecord(key, record.value())), DedupTopology.CLAIM_NODE);
         } catch (BadRecordException e) {
             RecordMetadata source = context.recordMetadata().orElseThrow();
             metrics.record(DedupMetrics.Outcome.DEAD_LETTER);
-            context.forward(record.withHeaders(DeadLetters.headers(record.headers(), e, source)),
+            context.forward(DeadLetters.of(record, e,
+                    new DeadLetters.Source(source.topic(), source.partition(), source.offset()), limit),
                     DedupTopology.DEAD_LETTER_SINK);
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import io.quondam.store.WellFormedText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -95,6 +96,12 @@ public final class IdempotencyKeyExtractor {
         if (key.isBlank()) {
             throw new BadRecordException(BadRecordReason.EMPTY_KEY, "idempotency key is empty");
         }
+        // Only a JSON escape can make one ("\ud800"); UTF-8 bytes cannot. Redis would get '?' in its place.
+        int loneSurrogate = WellFormedText.firstLoneSurrogate(key);
+        if (loneSurrogate >= 0) {
+            throw new BadRecordException(BadRecordReason.INVALID_KEY, "idempotency key is not well-formed Unicode:"
+                    + " a lone surrogate escape at character " + loneSurrogate);
+        }
         int bytes = key.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > ProcessorConfig.MAX_KEY_BYTES) {
             throw new BadRecordException(BadRecordReason.KEY_TOO_LONG, "idempotency key has " + bytes
@@ -107,13 +114,22 @@ public final class IdempotencyKeyExtractor {
         return decode(bytes, what).toString();
     }
 
-    /** Jackson does not decode the strings it skips, so the whole value is checked here, without building a String. */
+    /**
+     * Jackson does not decode the strings it skips, so the whole value is checked here, without building a String.
+     * Jackson would also read JSON in UTF-16 or UTF-32 (it guesses from the NUL bytes); a NUL byte never occurs in
+     * UTF-8 JSON, so the value is refused instead.
+     */
     private static void validateUtf8(byte[] value) throws BadRecordException {
+        boolean ascii = true;
         for (byte b : value) {
-            if (b < 0) {
-                decode(value, "value");
-                return;
+            if (b == 0) {
+                throw new BadRecordException(BadRecordReason.INVALID_UTF8,
+                        "value holds NUL bytes: JSON in UTF-16 or UTF-32? The processor reads UTF-8 only");
             }
+            ascii &= b > 0;
+        }
+        if (!ascii) {
+            decode(value, "value");
         }
     }
 

@@ -6,7 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,15 +32,14 @@ final class PendingClaims {
     record Pending(long offset, String owner, String idempotencyKey, Record<byte[], byte[]> record) {
     }
 
-    /** The first byte of an entry. Entries of earlier builds start with a generation (a long, first byte 0). */
-    private static final byte FORMAT = 1;
-    /** Earlier builds kept slots and a watermark here: the last generation whose claims were answered. */
-    private static final long EARLIER_WATERMARK = -1L;
+    /**
+     * The first byte of an entry. Every field is length-prefixed with an int: no encoder with a hidden size limit
+     * ({@code writeUTF} stops at 65,535 bytes, and a header name may be longer), so any record a broker accepted fits.
+     */
+    private static final byte FORMAT = 2;
 
     private final KeyValueStore<Long, byte[]> store;
     private final List<Pending> batch = new ArrayList<>();
-    /** Entries of an earlier build not restored as pending (answered ones, the watermark): deleted with the batch. */
-    private final List<Long> earlierLeftovers = new ArrayList<>();
     /** The slot of each record of {@link #batch}: 0, 1, 2... for new records; wherever they were for restored ones. */
     private final List<Long> slots = new ArrayList<>();
     private boolean restored;
@@ -55,20 +54,12 @@ final class PendingClaims {
      * cannot be written outside processing or punctuation; they must be claimed before the next {@link #add}.
      */
     private void restore() {
-        byte[] mark = store.get(EARLIER_WATERMARK);
-        long answeredGeneration = mark == null ? -1 : ByteBuffer.wrap(mark).getLong();
         var byOffset = new TreeMap<Long, Map.Entry<Long, Pending>>();
         try (var all = store.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
-                boolean earlier = entry.value.length == 0 || entry.value[0] != FORMAT;
-                if (entry.key == EARLIER_WATERMARK
-                        || earlier && ByteBuffer.wrap(entry.value).getLong() <= answeredGeneration) {
-                    earlierLeftovers.add(entry.key);
-                } else {
-                    var pending = decode(entry.value, earlier ? Long.BYTES : 1);
-                    byOffset.put(pending.offset(), Map.entry(entry.key, pending));
-                }
+                var pending = decode(entry.value);
+                byOffset.put(pending.offset(), Map.entry(entry.key, pending));
             }
         }
         for (var slotAndPending : byOffset.values()) {
@@ -106,30 +97,41 @@ final class PendingClaims {
         for (long slot : slots) {
             store.delete(slot);
         }
-        for (long key : earlierLeftovers) {
-            store.delete(key);
-        }
-        earlierLeftovers.clear();
         slots.clear();
         batch.clear();
         restored = false;
     }
 
+    /**
+     * The size, as a producer counts it, of the changelog record that holds {@code pending} while it waits: a
+     * record with a long key and the encoded entry as its value. Computed, not encoded, since it runs per record.
+     */
+    static int changelogSize(Pending pending) {
+        var record = pending.record();
+        long entry = 1 + Long.BYTES + Integer.BYTES + OutputLimit.utf8Length(pending.owner())
+                + Integer.BYTES + OutputLimit.utf8Length(pending.idempotencyKey()) + Long.BYTES
+                + Integer.BYTES + length(record.key()) + Integer.BYTES + length(record.value()) + Integer.BYTES;
+        for (Header header : record.headers().toArray()) {
+            entry += Integer.BYTES + OutputLimit.utf8Length(header.key()) + Integer.BYTES + length(header.value());
+        }
+        return OutputLimit.sizeOf(Long.BYTES, entry, 0);
+    }
+
     private static byte[] encode(Pending pending) {
-        var bytes = new ByteArrayOutputStream(256);
+        var record = pending.record();
+        var bytes = new ByteArrayOutputStream(256 + length(record.key()) + length(record.value()));
         try (var out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeLong(pending.offset());
-            out.writeUTF(pending.owner());
-            out.writeUTF(pending.idempotencyKey());
-            var record = pending.record();
+            writeText(out, pending.owner());
+            writeText(out, pending.idempotencyKey());
             out.writeLong(record.timestamp());
             writeBytes(out, record.key());
             writeBytes(out, record.value());
             Header[] headers = record.headers().toArray();
             out.writeInt(headers.length);
             for (var header : headers) {
-                out.writeUTF(header.key());
+                writeText(out, header.key());
                 writeBytes(out, header.value());
             }
         } catch (IOException e) {
@@ -138,23 +140,40 @@ final class PendingClaims {
         return bytes.toByteArray();
     }
 
-    /** Decodes an entry from {@code from}: after the format byte, or after an earlier build's generation. */
-    private static Pending decode(byte[] data, int from) {
-        try (var in = new DataInputStream(new ByteArrayInputStream(data, from, data.length - from))) {
+    private static Pending decode(byte[] data) {
+        if (data.length == 0 || data[0] != FORMAT) {
+            throw new IllegalStateException("a pending-claim entry of format " + (data.length == 0 ? "(empty)" : data[0])
+                    + " instead of " + FORMAT + ": written by an unreleased build; reset the application's state"
+                    + " (kafka-streams-application-reset) before running this one");
+        }
+        try (var in = new DataInputStream(new ByteArrayInputStream(data, 1, data.length - 1))) {
             long offset = in.readLong();
-            String owner = in.readUTF();
-            String idempotencyKey = in.readUTF();
+            String owner = readText(in);
+            String idempotencyKey = readText(in);
             long timestamp = in.readLong();
             byte[] key = readBytes(in);
             byte[] value = readBytes(in);
             var headers = new RecordHeaders();
             for (int i = in.readInt(); i > 0; i--) {
-                headers.add(in.readUTF(), readBytes(in));
+                headers.add(readText(in), readBytes(in));
             }
             return new Pending(offset, owner, idempotencyKey, new Record<>(key, value, timestamp, headers));
         } catch (IOException e) {
             throw new UncheckedIOException("corrupt pending-claim entry", e);
         }
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+
+    /** UTF-8: idempotency keys are well-formed (checked at extraction), and Kafka's header names come as UTF-8. */
+    private static void writeText(DataOutputStream out, String text) throws IOException {
+        writeBytes(out, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String readText(DataInputStream in) throws IOException {
+        return new String(readBytes(in), StandardCharsets.UTF_8);
     }
 
     private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {

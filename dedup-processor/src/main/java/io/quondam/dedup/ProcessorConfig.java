@@ -50,6 +50,8 @@ public record ProcessorConfig(
         Map<String, String> streamsOverrides) {
 
     public static final int MAX_KEY_BYTES = 255;
+    /** The smallest producer limit accepted: a dead letter cut down to its reason and source always fits in it. */
+    static final int MIN_OUTPUT_BYTES = 4096;
 
     public boolean auditDuplicates() {
         return !duplicatesTopic.isEmpty();
@@ -57,6 +59,11 @@ public record ProcessorConfig(
 
     public boolean guardEnabled() {
         return !guardRetention.isZero();
+    }
+
+    /** The largest record the processor's producer sends, from {@code QUONDAM_STREAMS_*} or the producer default. */
+    OutputLimit outputLimit() {
+        return OutputLimit.of(streamsOverrides);
     }
 
     /** Reads and validates; throws {@link io.quondam.config.ConfigException} naming every problem. */
@@ -104,8 +111,23 @@ public record ProcessorConfig(
                     + ") must be shorter than QUONDAM_REDIS_SOCKET_TIMEOUT (" + redis.socketTimeout() + ")");
         }
         requireDistinctTopics(settings, config);
+        requireRoomForDeadLetters(settings, config.streamsOverrides());
         settings.validate();
         return config;
+    }
+
+    /** The producer's limit must be a number, and leave room for a dead letter's headers (up to about 1.5 KB). */
+    private static void requireRoomForDeadLetters(Settings settings, Map<String, String> overrides) {
+        try {
+            int limit = OutputLimit.of(overrides).maxBytes();
+            if (limit < MIN_OUTPUT_BYTES) {
+                settings.problem("the producer's max.request.size and buffer.memory (QUONDAM_STREAMS_*) must be at"
+                        + " least " + MIN_OUTPUT_BYTES + " bytes, so that every dead letter fits; found " + limit);
+            }
+        } catch (NumberFormatException e) {
+            settings.problem("QUONDAM_STREAMS_[PRODUCER_]MAX_REQUEST_SIZE and QUONDAM_STREAMS_[PRODUCER_]BUFFER_MEMORY"
+                    + " must be whole numbers of bytes: " + e.getMessage());
+        }
     }
 
     /** A record must not go back to its input, and dead letters and duplicates must not mix with the output. */

@@ -254,7 +254,21 @@ class DedupTopologyTest {
                         "QUONDAM_KEY_SOURCE", "header"),
                 new BadInput("key header not UTF-8", BadRecordReason.INVALID_UTF8, payment("p1"),
                         new RecordHeaders().add("idempotency-key", new byte[] {(byte) 0xFF, (byte) 0xFE}),
-                        "QUONDAM_KEY_SOURCE", "header"));
+                        "QUONDAM_KEY_SOURCE", "header"),
+                new BadInput("key with an escaped lone high surrogate", BadRecordReason.INVALID_KEY,
+                        json("{\"paymentId\":\"K-\\ud800\"}")),
+                new BadInput("key with an escaped lone low surrogate", BadRecordReason.INVALID_KEY,
+                        json("{\"paymentId\":\"\\udc00-K\"}")),
+                new BadInput("key with two high surrogates", BadRecordReason.INVALID_KEY,
+                        json("{\"paymentId\":\"K-\\ud800\\ud800\"}")),
+                new BadInput("JSON in UTF-16LE without a byte order mark", BadRecordReason.INVALID_UTF8,
+                        "{\"paymentId\":\"p1\"}".getBytes(StandardCharsets.UTF_16LE)),
+                new BadInput("JSON in UTF-16BE without a byte order mark", BadRecordReason.INVALID_UTF8,
+                        "{\"paymentId\":\"p1\"}".getBytes(StandardCharsets.UTF_16BE)),
+                new BadInput("JSON in UTF-32BE without a byte order mark", BadRecordReason.INVALID_UTF8,
+                        "{\"paymentId\":\"p1\"}".getBytes(java.nio.charset.Charset.forName("UTF-32BE"))),
+                new BadInput("JSON in UTF-32LE without a byte order mark", BadRecordReason.INVALID_UTF8,
+                        "{\"paymentId\":\"p1\"}".getBytes(java.nio.charset.Charset.forName("UTF-32LE"))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -276,6 +290,92 @@ class DedupTopologyTest {
         assertThat(header(dead, DeadLetters.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(dead, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(outcome("dead_letter")).isEqualTo(1);
+    }
+
+    private static byte[] paddedPayment(String paymentId, int valueBytes) {
+        String head = "{\"paymentId\":\"" + paymentId + "\",\"pad\":\"";
+        return json(head + "x".repeat(valueBytes - head.length() - 2) + "\"}");
+    }
+
+    /** A record the producer would refuse is dead-lettered without its value, unclaimed; the next records flow. */
+    @Test
+    void shouldDeadLetterARecordTooLargeToForwardAndLeaveItsKeyUnclaimed() {
+        start(TestConfigs.config("QUONDAM_STREAMS_MAX_REQUEST_SIZE", "4096"));
+        byte[] large = paddedPayment("big", 5000);
+
+        input.pipeInput(new TestRecord<>(json("big"), large, new RecordHeaders().add("trace-id", json("t-9"))));
+        input.pipeInput(payment("p1"));
+        input.pipeInput(payment("big")); // a smaller retry of the same payment: its key was never claimed
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1", "big");
+        var dead = deadLetters.readRecord();
+        assertThat(dead.value()).isNull();
+        assertThat(text(dead.key())).isEqualTo("big");
+        assertThat(header(dead, "trace-id")).isEqualTo("t-9");
+        assertThat(header(dead, DeadLetters.ERROR_CLASS)).isEqualTo("record-too-large");
+        assertThat(header(dead, DeadLetters.ERROR_MESSAGE)).contains("max.request.size").contains("4096");
+        assertThat(header(dead, DeadLetters.DROPPED)).isEqualTo("value");
+        assertThat(Integer.parseInt(header(dead, DeadLetters.ORIGINAL_SIZE))).isGreaterThan(5000);
+        assertThat(header(dead, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    /** A bad record's dead letter adds headers to its value: when that no longer fits, the value is left out. */
+    @Test
+    void shouldCutADeadLetterDownToFitAndKeepItsReason() {
+        start(TestConfigs.config("QUONDAM_STREAMS_MAX_REQUEST_SIZE", "4096", "QUONDAM_MAX_VALUE_BYTES", "1024"));
+
+        input.pipeInput(new TestRecord<>(json("k"), paddedPayment("p0", 4050), new RecordHeaders()));
+        input.pipeInput(new TestRecord<>(json("k".repeat(5000)), json("{}"),
+                new RecordHeaders().add("h".repeat(3000), json("v"))));
+        input.pipeInput(payment("p1"));
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1");
+        var tooLarge = deadLetters.readRecord();
+        assertThat(header(tooLarge, DeadLetters.ERROR_CLASS)).isEqualTo("value-too-large");
+        assertThat(header(tooLarge, DeadLetters.DROPPED)).isEqualTo("value");
+        assertThat(tooLarge.value()).isNull();
+        var keyTooLarge = deadLetters.readRecord();
+        assertThat(header(keyTooLarge, DeadLetters.ERROR_CLASS)).isEqualTo("missing-key");
+        assertThat(header(keyTooLarge, DeadLetters.DROPPED)).isEqualTo("value,headers,key");
+        assertThat(keyTooLarge.key()).isNull();
+        assertThat(keyTooLarge.headers().lastHeader("h".repeat(3000))).isNull();
+        assertThat(header(keyTooLarge, DeadLetters.SOURCE_OFFSET)).isEqualTo("1");
+    }
+
+    /** The audit copy of a duplicate carries one more header: when it would not fit, it is dead-lettered instead. */
+    @Test
+    void shouldDeadLetterAnAuditCopyTooLargeToSendAndKeepFlowing() {
+        start(TestConfigs.config("QUONDAM_STREAMS_MAX_REQUEST_SIZE", "4096"));
+        String firstOwner = "payments-4@" + "1".repeat(240);
+        keyStore.claim("payments", "dup", firstOwner, DAY);
+
+        input.pipeInput(json("dup"), paddedPayment("dup", 3850));
+        input.pipeInput(payment("p1"));
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p1");
+        assertThat(duplicates.isEmpty()).isTrue();
+        var dead = deadLetters.readRecord();
+        assertThat(header(dead, DeadLetters.ERROR_CLASS)).isEqualTo("record-too-large");
+        assertThat(header(dead, DeadLetters.ERROR_MESSAGE)).startsWith("duplicate of " + firstOwner);
+        assertThat(header(dead, DeadLetters.DROPPED)).isEqualTo("value");
+        assertThat(header(dead, ClaimProcessor.DUPLICATE_OF)).isEqualTo(firstOwner);
+        assertThat(outcome("duplicate")).isEqualTo(1);
+    }
+
+    /** Header names longer than 65,535 bytes broke the pending-claims encoding (writeUTF) and halted the thread. */
+    @Test
+    void shouldForwardARecordWithAHeaderNameLongerThan64KiB() {
+        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "10"));
+        String longName = "n".repeat(70_000);
+
+        input.pipeInput(new TestRecord<>(json("p0"), payment("p0"), new RecordHeaders().add(longName, json("v"))));
+        input.pipeInput(payment("p1"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1)); // the linger punctuation claims the batch
+
+        var forwarded = deduplicated.readRecordsToList();
+        assertThat(forwarded).hasSize(2);
+        assertThat(text(forwarded.get(0).headers().lastHeader(longName).value())).isEqualTo("v");
     }
 
     @Test

@@ -3,10 +3,6 @@ package io.quondam.dedup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -127,38 +123,42 @@ class PendingClaimsTest {
         assertThat(store.approximateNumEntries()).isZero();
     }
 
-    /** Earlier builds kept every slot, each entry led by its batch's generation, and a watermark under key -1. */
+    /** writeUTF, which the entries once used, stops at 65,535 bytes; a Kafka header name may be longer. */
     @Test
-    void shouldRestoreTheRecordsAnEarlierBuildLeftPendingAndThenDropItsEntries() throws IOException {
-        store.put(-1L, ByteBuffer.allocate(Long.BYTES).putLong(7).array()); // generations up to 7 were answered
-        store.put(0L, earlierEntry(8, pending(81)));
-        store.put(1L, earlierEntry(8, pending(82)));
-        store.put(2L, earlierEntry(7, pending(72))); // answered: not restored
-        store.put(3L, earlierEntry(7, pending(73)));
+    void shouldRestoreAHeaderNameLongerThan64KiBAndMultiByteText() {
+        String name = "ü".repeat(40_000);
+        var headers = new RecordHeaders().add(name, null).add("h", new byte[0]);
+        var original = new PendingClaims.Pending(7, "payments-0@7", "K-🙂-é",
+                new Record<>(null, "v".getBytes(StandardCharsets.UTF_8), 7L, headers));
+        new PendingClaims(store).add(original);
 
-        var restored = new PendingClaims(store);
+        var restored = new PendingClaims(store).batch().get(0);
 
-        assertThat(offsets(restored)).containsExactly(81L, 82L);
-        assertThat(restored.batch().get(1).owner()).isEqualTo("payments-0@82");
-        assertThat(new String(restored.batch().get(1).record().value(), StandardCharsets.UTF_8)).isEqualTo("v82");
-        restored.markClaimed();
-        assertThat(store.approximateNumEntries()).isZero();
+        assertThat(restored.idempotencyKey()).isEqualTo("K-🙂-é");
+        assertThat(restored.record().key()).isNull();
+        assertThat(restored.record().headers().toArray()).hasSize(2);
+        assertThat(restored.record().headers().lastHeader(name).value()).isNull();
+        assertThat(restored.record().headers().lastHeader("h").value()).isEmpty();
     }
 
-    private static byte[] earlierEntry(long generation, PendingClaims.Pending pending) throws IOException {
-        var bytes = new ByteArrayOutputStream();
-        try (var out = new DataOutputStream(bytes)) {
-            out.writeLong(generation);
-            out.writeLong(pending.offset());
-            out.writeUTF(pending.owner());
-            out.writeUTF(pending.idempotencyKey());
-            out.writeLong(pending.record().timestamp());
-            out.writeInt(pending.record().key().length);
-            out.write(pending.record().key());
-            out.writeInt(pending.record().value().length);
-            out.write(pending.record().value());
-            out.writeInt(0);
-        }
-        return bytes.toByteArray();
+    /** The size check before buffering a record must count its changelog entry exactly as the producer will. */
+    @Test
+    void shouldComputeTheChangelogSizeOfAnEntryAsTheProducerCountsIt() {
+        var headers = new RecordHeaders().add("é".repeat(100), new byte[300]).add("h", null);
+        var pending = new PendingClaims.Pending(12, "payments-3@12", "K-🙂",
+                new Record<>(new byte[20], new byte[5000], 1L, headers));
+        new PendingClaims(store).add(pending);
+
+        byte[] entry = store.get(0L);
+
+        assertThat(PendingClaims.changelogSize(pending)).isEqualTo(OutputLimit.sizeOf(Long.BYTES, entry.length, 0));
+    }
+
+    @Test
+    void shouldRefuseAnEntryOfAnotherFormatNamingTheRemedy() {
+        store.put(0L, new byte[] {1, 0, 0});
+
+        assertThatThrownBy(() -> new PendingClaims(store)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("kafka-streams-application-reset");
     }
 }

@@ -93,6 +93,10 @@ final class KeyService {
         if (result instanceof CompleteResult.NotOwner) {
             throw ApiProblem.conflict("the key is held by another owner");
         }
+        if (result instanceof CompleteResult.CompletedDifferently) {
+            throw ApiProblem.conflict("the key is already completed with another response or fingerprint;"
+                    + " retried requests replay the first one");
+        }
         var answer = new LinkedHashMap<String, Object>();
         answer.put("key", key);
         answer.put("status", KeyState.COMPLETED.name());

@@ -141,6 +141,20 @@ class KeyApiTest {
         assertProblem(put("/v1/keys/unknown/result", ACME, "{\"owner\":\"req-1\",\"response\":1}"), 404);
     }
 
+    /** A retry must see the first result: a second completion may repeat it (200) but never replace it (409). */
+    @Test
+    void shouldAcceptAnIdenticalSecondCompletionAndRefuseADifferentOne() throws Exception {
+        put("/v1/keys/order-1", ACME, "{\"owner\":\"req-1\"}");
+        put("/v1/keys/order-1/result", ACME, "{\"owner\":\"req-1\",\"response\":{\"a\":1,\"b\":[2]}}");
+
+        var repeated = put("/v1/keys/order-1/result", ACME, "{\"owner\":\"req-1\",\"response\":{\"a\":1, \"b\":[ 2 ]}}");
+        assertThat(repeated.statusCode()).isEqualTo(200);
+        assertProblem(put("/v1/keys/order-1/result", ACME, "{\"owner\":\"req-1\",\"response\":{\"a\":2}}"), 409);
+
+        var replay = put("/v1/keys/order-1", ACME, "{\"owner\":\"req-2\"}");
+        assertThat(body(replay).get("response")).isEqualTo(JSON.readTree("{\"a\":1,\"b\":[2]}"));
+    }
+
     @Test
     void shouldRejectCompletionWithoutOwnerOrResponse() throws Exception {
         put("/v1/keys/order-1", ACME, "{\"owner\":\"req-1\"}");

@@ -48,6 +48,7 @@ final class ApiScripts {
             case 0 -> new CompleteResult.NotFound();
             case 1 -> new CompleteResult.Completed();
             case 2 -> new CompleteResult.NotOwner(LuaScript.text(fields.get(1)));
+            case 3 -> new CompleteResult.CompletedDifferently();
             default -> throw new KeyStoreException("unexpected complete script code: " + code);
         };
     }

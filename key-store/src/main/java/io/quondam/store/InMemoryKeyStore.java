@@ -64,6 +64,7 @@ public final class InMemoryKeyStore implements KeyStore {
 
     @Override
     public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
+        fingerprint.ifPresent(f -> WellFormedText.require("the fingerprint", f));
         var request = new ClaimRequest(namespace, key, owner, ttl);
         long now = clock.millis();
         var result = new KeyClaim[1];
@@ -89,6 +90,7 @@ public final class InMemoryKeyStore implements KeyStore {
     @Override
     public CompleteResult complete(String namespace, String key, String owner, String response,
                                    Optional<String> fingerprint) {
+        requireWellFormed(owner, response, fingerprint);
         long now = clock.millis();
         var result = new CompleteResult[1];
         entries.compute(RedisKeys.of(namespace, key), (k, current) -> {
@@ -98,6 +100,12 @@ public final class InMemoryKeyStore implements KeyStore {
             }
             if (!current.owner().equals(owner)) {
                 result[0] = new CompleteResult.NotOwner(current.owner());
+                return current;
+            }
+            if (current.state() == KeyState.COMPLETED) {
+                boolean same = current.response().orElse("").equals(response)
+                        && (fingerprint.isEmpty() || fingerprint.equals(current.fingerprint()));
+                result[0] = same ? new CompleteResult.Completed() : new CompleteResult.CompletedDifferently();
                 return current;
             }
             result[0] = new CompleteResult.Completed();
@@ -124,6 +132,13 @@ public final class InMemoryKeyStore implements KeyStore {
         long now = clock.millis();
         var removed = entries.remove(RedisKeys.of(namespace, key));
         return removed != null && removed.expiresAtMillis() > now;
+    }
+
+    /** The text arguments of a completion, as {@link RedisKeyStore} checks them. */
+    static void requireWellFormed(String owner, String response, Optional<String> fingerprint) {
+        WellFormedText.require("the owner", owner);
+        WellFormedText.require("the response", response);
+        fingerprint.ifPresent(f -> WellFormedText.require("the fingerprint", f));
     }
 
     @Override

@@ -104,6 +104,7 @@ public final class RedisKeyStore implements KeyStore {
                                           Optional<String> fingerprint) {
         // Validates the arguments as the processor's claims are validated.
         var request = new ClaimRequest(namespace, key, owner, ttl);
+        fingerprint.ifPresent(f -> WellFormedText.require("the fingerprint", f));
         long start = System.nanoTime();
         var result = withRetry("claim", jedis -> {
             unconfirmedWrites++;
@@ -122,10 +123,12 @@ public final class RedisKeyStore implements KeyStore {
     @Override
     public synchronized CompleteResult complete(String namespace, String key, String owner, String response,
                                                 Optional<String> fingerprint) {
+        InMemoryKeyStore.requireWellFormed(owner, response, fingerprint);
+        String redisKey = RedisKeys.of(namespace, key);
         return withRetry("complete", jedis -> {
             unconfirmedWrites++;
             var reply = ApiScripts.parseComplete(jedis.evalsha(ApiScripts.COMPLETE_SHA1,
-                    List.of(RedisKeys.of(namespace, key)), List.of(owner, response, fingerprint.orElse(""))));
+                    List.of(redisKey), List.of(owner, response, fingerprint.orElse(""))));
             if (!(reply instanceof CompleteResult.Completed)) {
                 unconfirmedWrites--;
             }

@@ -1,6 +1,7 @@
 package io.quondam.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quondam.stack.Await;
 import java.time.Duration;
@@ -274,6 +275,59 @@ abstract class KeyStoreContract {
                 .isEqualTo(new CompleteResult.NotFound());
         assertThat(store.status(namespace, "k1").orElseThrow().state()).isEqualTo(KeyState.IN_PROGRESS);
         assertThat(store.status(namespace, "k1").orElseThrow().response()).isEmpty();
+    }
+
+    @Test
+    void shouldKeepTheFirstCompletionAndAcceptOnlyAnIdenticalRepeat() {
+        store.claimKey(namespace, "k1", "req-1", DAY, Optional.of("fp-1"));
+        store.complete(namespace, "k1", "req-1", "{\"paid\":1}", Optional.empty());
+
+        assertThat(store.complete(namespace, "k1", "req-1", "{\"paid\":1}", Optional.empty()))
+                .as("the same completion again").isEqualTo(new CompleteResult.Completed());
+        assertThat(store.complete(namespace, "k1", "req-1", "{\"paid\":1}", Optional.of("fp-1")))
+                .as("the same, naming the stored fingerprint").isEqualTo(new CompleteResult.Completed());
+        assertThat(store.complete(namespace, "k1", "req-1", "{\"paid\":2}", Optional.empty()))
+                .as("another response").isEqualTo(new CompleteResult.CompletedDifferently());
+        assertThat(store.complete(namespace, "k1", "req-1", "{\"paid\":1}", Optional.of("fp-2")))
+                .as("another fingerprint").isEqualTo(new CompleteResult.CompletedDifferently());
+
+        var status = store.status(namespace, "k1").orElseThrow();
+        assertThat(status.response()).contains("{\"paid\":1}");
+        assertThat(status.fingerprint()).contains("fp-1");
+    }
+
+    /** A lone surrogate would reach Redis as '?': "K-\ud800", "K-\udbff" and "K-?" must never become one claim. */
+    @Test
+    void shouldRefuseTextThatIsNotWellFormedUnicodeInsteadOfRewritingIt() {
+        for (String broken : new String[] {"K-\ud800", "K-\udbff", "\udc00-K", "K-\ud800\ud800"}) {
+            assertThatThrownBy(() -> store.claim(namespace, broken, "owner", DAY)).as("key %s", broken)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lone surrogate");
+            assertThatThrownBy(() -> store.claim(namespace, "k1", broken, DAY)).as("owner %s", broken)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.claim(broken, "k1", "owner", DAY)).as("namespace %s", broken)
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.claimKey(namespace, "k2", "owner", DAY, Optional.of(broken)))
+                    .as("fingerprint %s", broken).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.complete(namespace, "k2", "owner", "\"" + broken + "\"", Optional.empty()))
+                    .as("response %s", broken).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(store.claim(namespace, "K-?", "owner", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(store.claim(namespace, "K-\ud83d\ude42", "owner", DAY)).as("a well-formed pair")
+                .isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(store.status(namespace, "k2")).as("nothing claimed by a refused call").isEmpty();
+    }
+
+    /** The namespace is the Redis hash tag: one ending in '}' must not meet a key starting with '}:'. */
+    @Test
+    void shouldKeepEveryNamespaceAndKeyPairApart() {
+        assertThat(store.claim("legacy:S}:x", "k", "owner-1", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(store.claim("legacy:S", "x}:k", "owner-2", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(store.claim("a%7D", "k", "owner-3", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(store.claim("a}", "k", "owner-4", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+        assertThat(store.claim("a%", "7D:k", "owner-5", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+        for (String[] pair : new String[][] {{"legacy:S}:x", "k"}, {"legacy:S", "x}:k"}, {"a%7D", "k"}, {"a}", "k"}}) {
+            assertThat(store.release(pair[0], pair[1])).as("release %s %s", pair[0], pair[1]).isTrue();
+        }
     }
 
     @Test

@@ -25,6 +25,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -315,6 +321,45 @@ class DedupPipelineIT {
             pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
         }
         assertEachPaymentExactlyOnce(events);
+    }
+
+    /**
+     * Two legal records that halted a processor: a value the broker takes just under its limit, whose dead letter
+     * (value-too-large, with headers added) the processor's producer refused; and a header name over 65,535 bytes,
+     * which the pending-claims buffer could not encode. Both sit first in partition 0; every payment after them flows.
+     */
+    @Test
+    @Order(8)
+    void shouldGetPastRecordsThatOnceHaltedTheProcessor(TestInfo test) throws Exception {
+        createTopics(test);
+        var events = PaymentEvents.generate(2_000, 0.30, 8);
+        String longHeaderPayment = "long-header-name-1";
+        try (var app = startInProcess()) {
+            var props = new java.util.Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024);
+            try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+                // A batch of this one record is 1,048,490 bytes: the broker's default limit is 1,048,588.
+                byte[] nearTheLimit = ("{\"paymentId\":\"too-large-1\",\"pad\":\"" + "x".repeat(1_048_400 - 42)
+                        + "\"}").getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(input, 0, "too-large-1".getBytes(StandardCharsets.UTF_8),
+                        nearTheLimit)).get();
+                var headers = new RecordHeaders().add("n".repeat(70_000), "v".getBytes(StandardCharsets.UTF_8));
+                producer.send(new ProducerRecord<>(input, 0, null, longHeaderPayment.getBytes(StandardCharsets.UTF_8),
+                        ("{\"paymentId\":\"" + longHeaderPayment + "\"}").getBytes(StandardCharsets.UTF_8),
+                        headers)).get();
+            }
+            pipeline.produce(input, events, 1_000_000, new AtomicInteger()).get();
+            pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
+            assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        }
+        var expected = events.stream().map(PaymentEvents.Event::paymentId).collect(Collectors.toSet());
+        expected.add(longHeaderPayment);
+        Map<String, Integer> seen = pipeline.committedPaymentIds(output);
+        assertThat(seen.values()).as("payments forwarded more than once").allMatch(count -> count == 1);
+        assertThat(seen.keySet()).isEqualTo(expected);
+        assertThat(pipeline.committedCount(input + ".dlq")).as("the too-large record, cut down to fit").isEqualTo(1);
+        assertThat(counter("quondam.records", "outcome", "dead_letter")).isEqualTo(1);
     }
 
     private List<String> liveStreamThreads() {
