@@ -83,6 +83,14 @@ public final class KeyApi {
     }
 
     private static String authenticate(Context ctx, TenantTokens tokens) {
+        int count = 0;
+        for (var values = ctx.req().getHeaders("Authorization"); values.hasMoreElements(); values.nextElement()) {
+            count++;
+        }
+        if (count > 1) {
+            // Which credential counts would depend on the server (the first? the last?): refuse, never guess.
+            throw ApiProblem.badRequest("send one Authorization header, not " + count);
+        }
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw ApiProblem.unauthorized("an Authorization: Bearer <token> header is required");

@@ -39,7 +39,8 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, LegacyAut
             settings.problem("QUONDAM_TOKENS is missing: tenant=token[,tenant=sha256:<hex>...] "
                     + "(or QUONDAM_TOKENS_FILE naming a file with one tenant=token per line)");
         }
-        var legacyAuth = settings.choice("QUONDAM_LEGACY_AUTH", LegacyAuth.NONE, LegacyAuth.class);
+        // Secure by default: 'none' is an explicit opt-out for clients of the original service during a migration.
+        var legacyAuth = settings.choice("QUONDAM_LEGACY_AUTH", LegacyAuth.BEARER, LegacyAuth.class);
         var defaultTtl = settings.duration("QUONDAM_KEY_TTL", "24h", Duration.ofSeconds(1), Duration.ofDays(365));
         var maxTtl = settings.duration("QUONDAM_MAX_KEY_TTL", "7d", Duration.ofSeconds(1), Duration.ofDays(365));
         if (defaultTtl.compareTo(maxTtl) > 0) {

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.quondam.store.KeyStoreUnavailableException;
 import java.util.LinkedHashMap;
+import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +26,11 @@ final class ProblemMapper {
             log.warn("key store unavailable on {} {}", ctx.method(), routeOf(ctx));
             ctx.header("Retry-After", RETRY_AFTER_SECONDS);
             write(ctx, 503, "Service Unavailable", "the key store is unavailable; try again later");
+        } else if (unreadableBody(exception)) {
+            // The client's framing, not a server failure: no stack trace, no ERROR.
+            log.debug("unreadable request body on {} {}: {}", ctx.method(), routeOf(ctx), exception.toString());
+            write(ctx, 400, "Bad Request", "the request body could not be read: it ended before its Content-Length"
+                    + " or its chunked encoding is malformed");
         } else if (exception instanceof HttpResponseException http) {
             // Javalin's own answers: 404/405 for unknown routes, 413 for a body over the limit.
             write(ctx, http.getStatus(), titleOf(http.getStatus()), detailOf(http.getStatus()));
@@ -32,6 +38,17 @@ final class ProblemMapper {
             log.error("unexpected failure on {} {}", ctx.method(), routeOf(ctx), exception);
             write(ctx, 500, "Internal Server Error", "an unexpected error occurred");
         }
+    }
+
+    /** Jetty failed to read the body: it ended early (EOF) or its framing is bad (a 4xx HTTP exception). */
+    private static boolean unreadableBody(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof EofException
+                    || cause instanceof org.eclipse.jetty.http.HttpException http && http.getCode() / 100 == 4) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For statuses Javalin sets without an exception (no route matched). */

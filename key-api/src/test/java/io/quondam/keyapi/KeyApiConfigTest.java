@@ -59,6 +59,8 @@ class KeyApiConfigTest {
         assertThat(config.maxTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(config.bodyLimitBytes()).isEqualTo(65536);
         assertThat(config.storeSessions()).isEqualTo(8);
+        assertThat(config.legacyAuth()).as("legacy routes need a token unless opted out")
+                .isEqualTo(KeyApiConfig.LegacyAuth.BEARER);
         assertThat(config.tokens().tenantOf("t1")).contains("acme");
     }
 

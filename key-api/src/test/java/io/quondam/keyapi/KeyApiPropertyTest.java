@@ -9,10 +9,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quondam.store.InMemoryKeyStore;
 import java.io.IOException;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
@@ -25,6 +28,7 @@ import net.jqwik.api.statistics.Statistics;
 class KeyApiPropertyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final java.util.concurrent.atomic.AtomicInteger KEYS = new java.util.concurrent.atomic.AtomicInteger();
     private static Javalin app;
 
     @BeforeContainer
@@ -65,6 +69,52 @@ class KeyApiPropertyTest {
         if (request.target().startsWith("/v1/") && response.status() < 300) {
             assertThat(HostileRequests.authorized(request)).as("%s%n answered %s", request, response).isTrue();
         }
+    }
+
+    @Provide
+    Arbitrary<String> texts() {
+        Arbitrary<Character> surrogates = Arbitraries.chars().range('\ud7f0', '\ue010');
+        Arbitrary<Character> any = Arbitraries.chars().range('\u0020', '\uffff');
+        Arbitrary<Character> lookalikes = Arbitraries.of('o', '?', '}', ':', '%');
+        return Arbitraries.frequencyOf(Tuple.of(3, surrogates), Tuple.of(1, any), Tuple.of(2, lookalikes))
+                .list().ofMinSize(1).ofMaxSize(8)
+                .map(chars -> chars.stream().map(String::valueOf).collect(Collectors.joining()));
+    }
+
+    /**
+     * Owners, fingerprints and legacy shards arrive as JSON, where an escape can make a lone surrogate: such text is
+     * refused with 400, and text that is accepted comes back exactly as sent (so two accepted texts never become one).
+     */
+    @Property(tries = 400)
+    void shouldRefuseTextThatIsNotWellFormedAndKeepAcceptedTextExact(@ForAll("texts") String text) throws IOException {
+        String escaped = text.chars().mapToObj(c -> String.format("\\u%04x", c)).collect(Collectors.joining());
+        boolean wellFormed = text.codePoints().noneMatch(c -> c >= 0xD800 && c <= 0xDFFF);
+        String key = "/v1/keys/prop-" + KEYS.incrementAndGet();
+
+        var claim = RawHttp.send(app.port(), json("PUT", key, "{\"owner\":\"" + escaped + "\",\"fingerprint\":\""
+                + escaped + "\"}"));
+        var legacy = RawHttp.send(app.port(), json("PUT", "/keys", "{\"shard\":\"" + escaped + "\",\"key\":\"k\"}"));
+
+        Statistics.label("well-formed").collect(wellFormed);
+        if (!wellFormed) {
+            assertThat(claim.status()).as("claim with owner %s", escaped).isEqualTo(400);
+            assertThat(legacy.status()).as("legacy shard %s", escaped).isEqualTo(400);
+            return;
+        }
+        assertThat(claim.status()).as("claim with owner %s: %s", escaped, claim).isEqualTo(201);
+        assertThat(JSON.readTree(claim.body()).path("owner").asText()).isEqualTo(text);
+        var status = RawHttp.send(app.port(), json("GET", key, null));
+        assertThat(JSON.readTree(status.body()).path("owner").asText()).isEqualTo(text);
+    }
+
+    private static RawRequest json(String method, String target, String body) {
+        var headers = new java.util.ArrayList<RawRequest.Header>();
+        headers.add(new RawRequest.Header("Authorization", "Bearer " + HostileRequests.TOKEN));
+        if (body != null) {
+            headers.add(new RawRequest.Header("Content-Type", "application/json"));
+        }
+        return new RawRequest(method, target, headers,
+                body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static void assertProblem(RawRequest request, RawHttp.Response response) throws IOException {

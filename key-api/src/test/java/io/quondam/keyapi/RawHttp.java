@@ -68,7 +68,7 @@ final class RawHttp {
         return out.toByteArray();
     }
 
-    private static Response parse(byte[] raw) throws IOException {
+    static Response parse(byte[] raw) throws IOException {
         int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), 0);
         if (end < 0) {
             throw new IOException("no complete HTTP answer: " + new String(raw, StandardCharsets.ISO_8859_1));

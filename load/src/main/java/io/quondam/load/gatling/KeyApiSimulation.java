@@ -25,7 +25,7 @@ import java.util.UUID;
  * another owner (409), the same owner's retried claim (200 IN_PROGRESS), the result, and a retry after it that gets
  * the stored response replayed. A 503 (Redis failing over) is retried after the server's Retry-After of 2 s, with
  * the same owner, as the API asks; each 503 still counts as a failed request in the report. Every request carries
- * the bearer token, which the legacy routes ignore unless {@code QUONDAM_LEGACY_AUTH=bearer}.
+ * the bearer token, which the legacy routes need too unless {@code QUONDAM_LEGACY_AUTH=none}.
  */
 public class KeyApiSimulation extends Simulation {
     private static final int ATTEMPTS = 4;
