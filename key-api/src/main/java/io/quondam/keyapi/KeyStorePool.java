@@ -40,8 +40,8 @@ public final class KeyStorePool implements KeyStore {
     }
 
     /**
-     * A pool whose claims and completions return only once {@code minReplicas} replicas hold them (WAIT on the same
-     * session that wrote them), so that a Sentinel failover cannot lose a key the API has already acknowledged.
+     * A pool whose claims, completions and releases return only once {@code minReplicas} replicas hold them (WAIT on
+     * the same session that wrote them), so that a Sentinel failover cannot undo a write the API has acknowledged.
      */
     public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration borrowTimeout, int minReplicas,
                         Duration waitTimeout) {
@@ -97,9 +97,10 @@ public final class KeyStorePool implements KeyStore {
         }
     }
 
+    /** The legacy register: like every write the API acknowledges, answered only once the replicas hold it. */
     @Override
     public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
-        return withSession(s -> s.claimAll(requests));
+        return durably(s -> s.claimAll(requests));
     }
 
     @Override
@@ -118,9 +119,13 @@ public final class KeyStorePool implements KeyStore {
         return withSession(s -> s.status(namespace, key));
     }
 
+    /**
+     * A release (DELETE /v1, the legacy consume) answered before the replicas hold it could be undone by a failover,
+     * and the key claimed or consumed a second time.
+     */
     @Override
     public boolean release(String namespace, String key) {
-        return withSession(s -> s.release(namespace, key));
+        return durably(s -> s.release(namespace, key));
     }
 
     /** Not offered: WAIT covers one connection's writes, and a pooled call does not know which session it used. */

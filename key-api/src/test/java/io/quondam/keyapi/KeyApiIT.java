@@ -176,6 +176,73 @@ class KeyApiIT {
         assertThat(client.json("PUT", path, TOKEN, "{\"owner\":\"req-2\"}").statusCode()).isEqualTo(409);
     }
 
+    /**
+     * The legacy register and consume, and DELETE /v1, are writes the API acknowledges: with no replica to hold them
+     * they answer 503, never a 201 or {"claimed":true} that a failover could undo.
+     */
+    @Test
+    void shouldNotAcknowledgeLegacyWritesOrReleasesUntilAReplicaHasThem() throws Exception {
+        String shard = "durable-" + UUID.randomUUID();
+        String registered = "{\"shard\":\"" + shard + "\",\"key\":\"registered\"}";
+        String path = "/v1/keys/release-" + UUID.randomUUID();
+        assertThat(client.json("PUT", "/keys", TOKEN, registered).statusCode()).isEqualTo(201);
+        assertThat(client.json("PUT", path, TOKEN, "{\"owner\":\"req-1\"}").statusCode()).isEqualTo(201);
+        var replicas = stack.pauseReplicas();
+        try {
+            var register = client.json("PUT", "/keys", TOKEN, "{\"shard\":\"" + shard + "\",\"key\":\"new\"}");
+            var consume = client.json("DELETE", "/keys", TOKEN, registered);
+            var release = client.json("DELETE", path, TOKEN, null);
+
+            assertThat(register.statusCode()).as("legacy register").isEqualTo(503);
+            assertThat(consume.statusCode()).as("legacy consume: %s", consume.body()).isEqualTo(503);
+            assertThat(release.statusCode()).as("DELETE /v1").isEqualTo(503);
+            assertThat(release.headers().firstValue("Retry-After")).isPresent();
+        } finally {
+            stack.resume(replicas);
+        }
+    }
+
+    /**
+     * The original service was replaced because a key could be consumed twice. Under load on the legacy routes, the
+     * master is cut off from Sentinels and replicas while key-api still reaches it; Sentinel promotes a replica, and
+     * the old master, healed, rejoins as a replica and drops what it took alone. No key is consumed twice, no
+     * acknowledged registration is lost, and every key a client was told it consumed stays consumed. This guards the
+     * failover path; it does not tell the old rule (no WAIT on legacy writes) apart, which passed it too: the cut-off
+     * master refuses writes at once (min-replicas-to-write), and on loopback a stopped replica still receives all
+     * the master sent. The paused-replicas test above is the one that fails under the old rule.
+     */
+    @Test
+    void shouldNeverConsumeALegacyKeyTwiceWhenTheRedisMasterIsCutOffAndReplaced() throws Exception {
+        String shard = "failover-" + UUID.randomUUID();
+        var traffic = new LegacyTraffic(client, TOKEN, shard, 6);
+        traffic.start();
+        try {
+            Await.until(Duration.ofSeconds(60), () -> traffic.registered() >= 500, "500 legacy keys before the kill");
+            String oldMaster = stack.currentMasterAddress();
+            int oldPort = Integer.parseInt(oldMaster.substring(oldMaster.lastIndexOf(':') + 1));
+            stack.isolate(oldPort);
+            try {
+                stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
+                Thread.sleep(1000); // key-api's sessions still write to the old master
+            } finally {
+                stack.heal(oldPort);
+            }
+            int registeredAtPromotion = traffic.registered();
+            Await.until(Duration.ofSeconds(90), () -> traffic.registered() >= registeredAtPromotion + 300,
+                    "300 legacy keys on the new master");
+        } finally {
+            traffic.stop();
+        }
+
+        assertThat(traffic.consumedTwice()).as("keys consumed twice").isEmpty();
+        assertThat(traffic.lostRegistrations()).as("registrations acknowledged, then gone").isEmpty();
+        for (String key : traffic.consumed()) {
+            var again = client.json("DELETE", "/keys", TOKEN, "{\"shard\":\"" + shard + "\",\"key\":\"" + key + "\"}");
+            assertThat(again.body()).as("a consumed key, consumed again after the failover: %s", key)
+                    .contains("\"claimed\":false");
+        }
+    }
+
     @Test
     void shouldAnswer503WithRetryAfterWhileRedisIsUnreachableAndClaimAgainAfterwards() {
         // A store with a short retry budget, so that an outage surfaces within a client's patience.

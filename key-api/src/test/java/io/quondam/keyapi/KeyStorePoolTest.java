@@ -70,6 +70,26 @@ class KeyStorePoolTest {
         assertThat(session.waits).isEqualTo(KeyStorePool.WAIT_ATTEMPTS);
     }
 
+    /** The legacy register and consume, and DELETE /v1, acknowledge writes too: none may skip the replicas. */
+    @Test
+    void shouldWaitForReplicasOnEveryWriteIncludingReleasesAndBatchClaims() {
+        var session = new ScriptedWait();
+        var pool = pool(session);
+
+        pool.claim("legacy:s", "k", "legacy", DAY);
+        pool.claimKey("t", "k", "req-1", DAY, Optional.empty());
+        pool.complete("t", "k", "req-1", "{}", Optional.empty());
+        pool.release("legacy:s", "k");
+        pool.release("t", "k");
+        assertThat(session.waits).isEqualTo(5);
+
+        pool.claim("legacy:s", "k2", "legacy", DAY);
+        for (int i = 0; i < KeyStorePool.WAIT_ATTEMPTS; i++) {
+            session.then(new ReplicationLagException("0 of 1"));
+        }
+        assertThatThrownBy(() -> pool.release("legacy:s", "k2")).isInstanceOf(KeyStoreUnavailableException.class);
+    }
+
     @Test
     void shouldNotWaitAgainWhenTheConnectionThatWroteWasReplaced() {
         var session = new ScriptedWait().then(new ReplicationException("connection replaced"));

@@ -48,7 +48,8 @@ public interface KeyStore extends AutoCloseable {
     int DEFAULT_MIN_REPLICAS = 2;
 
     /**
-     * Returns once every claim made through this instance is held by at least {@code minReplicas} replicas, or throws
+     * Returns once every write made through this instance (claims, completions and releases that changed a key) is held
+     * by at least {@code minReplicas} replicas, or throws
      * {@link ReplicationException}. Never waits when nothing was written since the last successful call.
      */
     void awaitReplication(int minReplicas, Duration timeout);

@@ -19,8 +19,8 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * The claim protocol on the Redis master, through ONE connection: each claim (or batch of claims) is one EVALSHA
- * round trip, and {@link #awaitReplication} runs WAIT on that same connection, which covers exactly the claims made
- * through it. Connection errors, READONLY, NOREPLICAS and failovers are retried with backoff, then reported as
+ * round trip, and {@link #awaitReplication} runs WAIT on that same connection, which covers exactly the writes
+ * (claims, completions, releases) made through it. Connection errors, READONLY, NOREPLICAS and failovers are retried with backoff, then reported as
  * {@link KeyStoreUnavailableException}; a claim is only ever reported as held when Redis said so.
  *
  * <p>Thread-safe, but calls are serialised: give each stream thread its own instance.
@@ -144,7 +144,15 @@ public final class RedisKeyStore implements KeyStore {
 
     @Override
     public synchronized boolean release(String namespace, String key) {
-        return withRetry("release", jedis -> jedis.del(RedisKeys.of(namespace, key)) > 0);
+        String redisKey = RedisKeys.of(namespace, key);
+        return withRetry("release", jedis -> {
+            unconfirmedWrites++; // a delete must reach the replicas too, or a failover brings the key back
+            boolean deleted = jedis.del(redisKey) > 0;
+            if (!deleted) {
+                unconfirmedWrites--;
+            }
+            return deleted;
+        });
     }
 
     @Override

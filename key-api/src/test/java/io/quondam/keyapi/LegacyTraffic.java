@@ -1,0 +1,133 @@
+package io.quondam.keyapi;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Client threads on the legacy routes, as the original service's clients used them: register a fresh key, then two
+ * consumers consume it one after the other. A 503 is retried (with a pause) until a definite answer comes, and every
+ * answer is recorded per key, so that a test can tell a key consumed twice from one whose consume was ambiguous.
+ */
+final class LegacyTraffic {
+    /** What happened to one key: how many consumes answered {"claimed":true}, and whether any answered 503. */
+    static final class KeyOutcome {
+        final AtomicInteger consumed = new AtomicInteger();
+        volatile boolean ambiguous;
+    }
+
+    private static final long GIVE_UP_NANOS = 60_000_000_000L;
+
+    private final ApiClient client;
+    private final String token;
+    private final String shard;
+    private final int clients;
+    private final ExecutorService threads;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicInteger registered = new AtomicInteger();
+    private final AtomicInteger unavailable = new AtomicInteger();
+    private final Map<String, KeyOutcome> outcomes = new ConcurrentHashMap<>();
+
+    LegacyTraffic(ApiClient client, String token, String shard, int clients) {
+        this.client = client;
+        this.token = token;
+        this.shard = shard;
+        this.clients = clients;
+        this.threads = Executors.newFixedThreadPool(clients);
+    }
+
+    void start() {
+        for (int c = 0; c < clients; c++) {
+            int clientId = c;
+            threads.submit(() -> {
+                for (int i = 0; running.get(); i++) {
+                    String key = clientId + "-" + i;
+                    if (send("PUT", key) == null) {
+                        continue; // gave up: never acknowledged, nothing to check
+                    }
+                    registered.incrementAndGet();
+                    var outcome = new KeyOutcome();
+                    outcomes.put(key, outcome);
+                    for (String consumer : new String[] {"a", "b"}) {
+                        String body = send("DELETE", key);
+                        if (body == null) {
+                            outcome.ambiguous = true;
+                        } else if (body.contains("\"claimed\":true")) {
+                            outcome.consumed.incrementAndGet();
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** The body of the first definite (2xx) answer, or null if none came in time; marks 503s. */
+    private String send(String method, String key) {
+        long deadline = System.nanoTime() + GIVE_UP_NANOS;
+        String body = "{\"shard\":\"" + shard + "\",\"key\":\"" + key + "\"}";
+        while (System.nanoTime() < deadline) {
+            var response = client.json(method, "/keys", token, body);
+            if (response.statusCode() / 100 == 2) {
+                return response.body();
+            }
+            if (response.statusCode() != 503) {
+                throw new IllegalStateException(method + " /keys answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            unavailable.incrementAndGet();
+            if (method.equals("DELETE")) {
+                outcomes.get(key).ambiguous = true; // the delete may have happened: a retry may answer false
+            }
+            pause();
+        }
+        return null;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void stop() throws InterruptedException {
+        running.set(false);
+        threads.shutdown();
+        if (!threads.awaitTermination(90, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("legacy clients did not stop within 90 s");
+        }
+    }
+
+    int registered() {
+        return registered.get();
+    }
+
+    int unavailable() {
+        return unavailable.get();
+    }
+
+    /** Keys that more than one consume was told it had consumed. */
+    List<String> consumedTwice() {
+        return outcomes.entrySet().stream().filter(e -> e.getValue().consumed.get() > 1).map(Map.Entry::getKey)
+                .sorted().toList();
+    }
+
+    /** Keys registered (201) whose consumes all answered at once, none of them true: the registration was lost. */
+    List<String> lostRegistrations() {
+        return outcomes.entrySet().stream()
+                .filter(e -> e.getValue().consumed.get() == 0 && !e.getValue().ambiguous).map(Map.Entry::getKey)
+                .sorted().toList();
+    }
+
+    /** Keys a consume was told it had consumed. */
+    List<String> consumed() {
+        return outcomes.entrySet().stream().filter(e -> e.getValue().consumed.get() == 1).map(Map.Entry::getKey)
+                .sorted().toList();
+    }
+}
