@@ -40,6 +40,19 @@ public interface KeyStore extends AutoCloseable {
     boolean release(String namespace, String key);
 
     /**
+     * Runs every operation, in order, in as few round trips as this store can (one, for Redis: the calls are
+     * pipelined); each outcome is the operation's result or its own failure. Writes count for
+     * {@link #awaitReplication} as if each call had been made alone.
+     */
+    default List<KeyOperation.Outcome> runAll(List<? extends KeyOperation<?>> operations) {
+        var outcomes = new java.util.ArrayList<KeyOperation.Outcome>(operations.size());
+        for (var operation : operations) {
+            outcomes.add(operation.outcomeOn(this));
+        }
+        return outcomes;
+    }
+
+    /**
      * The services' default for {@link #awaitReplication}: both replicas of the shipped topology (a master and two
      * replicas). Sentinel may promote either one, choosing by replication offsets it read up to seconds earlier, so
      * only a claim that both hold survives every failover; fewer trades that guarantee for claims that keep

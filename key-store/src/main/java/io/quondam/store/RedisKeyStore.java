@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -62,97 +61,70 @@ public final class RedisKeyStore implements KeyStore {
     }
 
     @Override
-    public synchronized List<ClaimResult> claimAll(List<ClaimRequest> requests) {
-        if (requests.isEmpty()) {
-            return List.of();
-        }
-        long start = System.nanoTime();
-        var results = withRetry("claim", jedis -> {
-            unconfirmedWrites += requests.size(); // pessimistic until the replies say which claims wrote
-            var replies = claimPipelined(jedis, requests);
-            unconfirmedWrites -= replies.stream().filter(r -> !r.ownedByCaller()).count();
-            return replies;
-        });
-        claimLatency.record(Duration.ofNanos(System.nanoTime() - start));
-        return results;
+    public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
+        return requests.isEmpty() ? List.of() : runOne(new KeyOperation.Claim(requests));
+    }
+
+    @Override
+    public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
+        return runOne(new KeyOperation.ClaimKey(namespace, key, owner, ttl, fingerprint));
+    }
+
+    @Override
+    public CompleteResult complete(String namespace, String key, String owner, String response,
+                                   Optional<String> fingerprint) {
+        return runOne(new KeyOperation.Complete(namespace, key, owner, response, fingerprint));
+    }
+
+    @Override
+    public Optional<KeyStatus> status(String namespace, String key) {
+        return runOne(new KeyOperation.Status(namespace, key));
+    }
+
+    @Override
+    public boolean release(String namespace, String key) {
+        return runOne(new KeyOperation.Release(namespace, key));
+    }
+
+    private <T> T runOne(KeyOperation<T> operation) {
+        return runAll(List.of(operation)).get(0).get();
     }
 
     /**
-     * One script call per {@value #KEYS_PER_SCRIPT_CALL} keys, the calls pipelined: one round trip for the batch, while
-     * no single call holds Redis (single-threaded) for longer than a few milliseconds.
+     * The whole group in one pipeline on the master: one round trip, whatever its size. An operation whose arguments
+     * are invalid fails alone and is not sent; a connection error or a failover retries the whole group (every
+     * operation is idempotent for its owner), and a reply that is an error fails its operation alone.
      */
-    private static List<ClaimResult> claimPipelined(Jedis jedis, List<ClaimRequest> requests) {
-        var pipeline = jedis.pipelined();
-        var replies = new ArrayList<Response<Object>>();
-        var chunks = new ArrayList<List<ClaimRequest>>();
-        for (int from = 0; from < requests.size(); from += KEYS_PER_SCRIPT_CALL) {
-            var chunk = requests.subList(from, Math.min(requests.size(), from + KEYS_PER_SCRIPT_CALL));
-            chunks.add(chunk);
-            replies.add(pipeline.evalsha(ClaimScript.SHA1, ClaimScript.keys(chunk), ClaimScript.args(chunk)));
-        }
-        pipeline.sync();
-        var results = new ArrayList<ClaimResult>(requests.size());
-        for (int i = 0; i < replies.size(); i++) {
-            // get() rethrows a per-command error such as NOSCRIPT
-            results.addAll(ClaimScript.parse(replies.get(i).get(), chunks.get(i).size()));
-        }
-        return results;
-    }
-
     @Override
-    public synchronized KeyClaim claimKey(String namespace, String key, String owner, Duration ttl,
-                                          Optional<String> fingerprint) {
-        // Validates the arguments as the processor's claims are validated.
-        var request = new ClaimRequest(namespace, key, owner, ttl);
-        fingerprint.ifPresent(f -> WellFormedText.require("the fingerprint", f));
+    public synchronized List<KeyOperation.Outcome> runAll(List<? extends KeyOperation<?>> operations) {
+        if (operations.isEmpty()) {
+            return List.of();
+        }
+        var commands = new ArrayList<PipelinedCommand>(operations.size());
+        for (var operation : operations) {
+            commands.add(PipelinedCommand.of(operation));
+        }
         long start = System.nanoTime();
-        var result = withRetry("claim", jedis -> {
-            unconfirmedWrites++;
-            var reply = ApiScripts.parseClaim(jedis.evalsha(ApiScripts.CLAIM_KEY_SHA1,
-                    List.of(RedisKeys.of(request.namespace(), request.key())),
-                    List.of(owner, Long.toString(ttl.toMillis()), fingerprint.orElse(""))));
-            if (!(reply instanceof KeyClaim.Claimed) && !(reply instanceof KeyClaim.AlreadyOwned)) {
-                unconfirmedWrites--; // only a new claim and a retried one (owner rewritten) write
+        var outcomes = withRetry("key operations", jedis -> {
+            unconfirmedWrites += operations.size(); // pessimistic until the replies say which operations wrote
+            var pipeline = jedis.pipelined();
+            var replies = new ArrayList<PipelinedCommand.Reply>(commands.size());
+            for (var command : commands) {
+                replies.add(command.send(pipeline));
             }
-            return reply;
+            pipeline.sync();
+            var results = new ArrayList<KeyOperation.Outcome>(commands.size());
+            for (int i = 0; i < commands.size(); i++) {
+                var outcome = replies.get(i).outcome(); // rethrows NOSCRIPT, READONLY...: the group is retried
+                if (!operations.get(i).wrote(outcome)) {
+                    unconfirmedWrites--;
+                }
+                results.add(outcome);
+            }
+            return results;
         });
         claimLatency.record(Duration.ofNanos(System.nanoTime() - start));
-        return result;
-    }
-
-    @Override
-    public synchronized CompleteResult complete(String namespace, String key, String owner, String response,
-                                                Optional<String> fingerprint) {
-        InMemoryKeyStore.requireWellFormed(owner, response, fingerprint);
-        String redisKey = RedisKeys.of(namespace, key);
-        return withRetry("complete", jedis -> {
-            unconfirmedWrites++;
-            var reply = ApiScripts.parseComplete(jedis.evalsha(ApiScripts.COMPLETE_SHA1,
-                    List.of(redisKey), List.of(owner, response, fingerprint.orElse(""))));
-            if (!(reply instanceof CompleteResult.Completed)) {
-                unconfirmedWrites--;
-            }
-            return reply;
-        });
-    }
-
-    @Override
-    public synchronized Optional<KeyStatus> status(String namespace, String key) {
-        return withRetry("status", jedis -> ApiScripts.parseStatus(
-                jedis.evalsha(ApiScripts.STATUS_SHA1, List.of(RedisKeys.of(namespace, key)), List.of())));
-    }
-
-    @Override
-    public synchronized boolean release(String namespace, String key) {
-        String redisKey = RedisKeys.of(namespace, key);
-        return withRetry("release", jedis -> {
-            unconfirmedWrites++; // a delete must reach the replicas too, or a failover brings the key back
-            boolean deleted = jedis.del(redisKey) > 0;
-            if (!deleted) {
-                unconfirmedWrites--;
-            }
-            return deleted;
-        });
+        return outcomes;
     }
 
     @Override

@@ -330,6 +330,36 @@ abstract class KeyStoreContract {
         }
     }
 
+    /** A group runs in order, as the same calls one by one would; an invalid call fails alone. */
+    @Test
+    void shouldRunAGroupOfOperationsInOrderWithEachFailureItsOwn() {
+        store.claim(namespace, "k2", "payments-0@2", DAY);
+        var outcomes = store.runAll(List.of(
+                new KeyOperation.ClaimKey(namespace, "k1", "req-1", DAY, Optional.of("fp")),
+                new KeyOperation.ClaimKey(namespace, "k1", "req-2", DAY, Optional.empty()),
+                new KeyOperation.ClaimKey(namespace, "bad-\ud800", "req-1", DAY, Optional.empty()),
+                new KeyOperation.Complete(namespace, "k1", "req-1", "{\"ok\":1}", Optional.empty()),
+                new KeyOperation.Status(namespace, "k1"),
+                new KeyOperation.Release(namespace, "k2"),
+                new KeyOperation.Release(namespace, "never-claimed"),
+                new KeyOperation.Claim(List.of(new ClaimRequest(namespace, "k3", "payments-0@3", DAY),
+                        new ClaimRequest(namespace, "k1", "payments-0@4", DAY)))));
+
+        assertThat(outcomes).hasSize(8);
+        assertThat(outcomes.get(0).<KeyClaim>get()).isInstanceOf(KeyClaim.Claimed.class);
+        assertThat(outcomes.get(1).<KeyClaim>get()).isInstanceOf(KeyClaim.InProgress.class);
+        assertThat(outcomes.get(2).failure()).isInstanceOf(IllegalArgumentException.class);
+        assertThat(outcomes.get(3).<CompleteResult>get()).isEqualTo(new CompleteResult.Completed());
+        assertThat(outcomes.get(4).<Optional<KeyStatus>>get()).hasValueSatisfying(
+                status -> assertThat(status.response()).contains("{\"ok\":1}"));
+        assertThat(outcomes.get(5).<Boolean>get()).isTrue();
+        assertThat(outcomes.get(6).<Boolean>get()).isFalse();
+        assertThat(outcomes.get(7).<List<ClaimResult>>get()).satisfiesExactly(
+                first -> assertThat(first).isInstanceOf(ClaimResult.Claimed.class),
+                second -> assertThat(second).isInstanceOf(ClaimResult.Duplicate.class));
+        assertThat(store.status(namespace, "k2")).isEmpty();
+    }
+
     @Test
     void shouldKeepTtlWhenCompleting() {
         store.claimKey(namespace, "k1", "req-1", Duration.ofMinutes(10), Optional.empty());
