@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** Builds the key-api Javalin app: routes, bearer auth, one problem+json error mapper, request metrics. */
 public final class KeyApi {
@@ -22,8 +23,13 @@ public final class KeyApi {
     private KeyApi() {
     }
 
+    /**
+     * The app over {@code store}: a {@link KeyStorePool} answers off the HTTP threads with group commit; any other
+     * store (the in-memory one in tests) is called directly.
+     */
     public static Javalin create(KeyApiConfig config, KeyStore store, MeterRegistry registry) {
-        var service = new KeyService(store, config, registry, Clock.systemUTC());
+        var operations = store instanceof KeyOperations async ? async : KeyOperations.direct(store);
+        var service = new KeyService(operations, config, registry, Clock.systemUTC());
         var readiness = new StoreReadiness(store, READINESS_INTERVAL, READINESS_STALE_AFTER);
         return Javalin.create(javalin -> {
             javalin.events.serverStopping(readiness::close);
@@ -47,14 +53,15 @@ public final class KeyApi {
                 routes.beforeMatched("/keys", ctx -> ctx.attribute(TENANT, authenticate(ctx, config.tokens())));
             }
 
-            routes.put("/v1/keys/{key}", ctx -> {
-                var answer = service.claim(tenant(ctx), key(ctx), JsonBodies.object(ctx, true));
-                if (answer.status() == 201) {
-                    ctx.header("Location", "/v1/keys/" + URLEncoder.encode(key(ctx), StandardCharsets.UTF_8)
-                            .replace("+", "%20"));
-                }
-                respond(ctx, answer);
-            });
+            // Input is checked on the HTTP thread (a 4xx at once); the answer is written when the store's comes.
+            routes.put("/v1/keys/{key}", ctx -> respond(ctx, service.claim(tenant(ctx), key(ctx),
+                    JsonBodies.object(ctx, true)).thenApply(answer -> {
+                        if (answer.status() == 201) {
+                            ctx.header("Location", "/v1/keys/" + URLEncoder.encode(key(ctx), StandardCharsets.UTF_8)
+                                    .replace("+", "%20"));
+                        }
+                        return answer;
+                    })));
             routes.put("/v1/keys/{key}/result",
                     ctx -> respond(ctx, service.complete(tenant(ctx), key(ctx), JsonBodies.object(ctx, false))));
             routes.get("/v1/keys/{key}", ctx -> respond(ctx, service.status(tenant(ctx), key(ctx))));
@@ -112,11 +119,13 @@ public final class KeyApi {
         return IdempotencyKeys.validate(ctx.pathParam("key"));
     }
 
-    private static void respond(Context ctx, KeyService.Answer answer) {
-        if (answer.body() == null) {
-            ctx.status(answer.status());
-        } else {
-            JsonBodies.answer(ctx, answer.status(), answer.body());
-        }
+    private static void respond(Context ctx, CompletableFuture<KeyService.Answer> answer) {
+        ctx.future(() -> answer.thenAccept(done -> {
+            if (done.body() == null) {
+                ctx.status(done.status());
+            } else {
+                JsonBodies.answer(ctx, done.status(), done.body());
+            }
+        }));
     }
 }

@@ -6,16 +6,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quondam.store.CompleteResult;
 import io.quondam.store.KeyClaim;
 import io.quondam.store.KeyState;
-import io.quondam.store.KeyStore;
+import io.quondam.store.ClaimRequest;
+import io.quondam.store.KeyOperation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /** The idempotency-key operations of the API, from validated input to an HTTP status and body; no HTTP types. */
 final class KeyService {
@@ -32,26 +35,30 @@ final class KeyService {
     record Answer(int status, Map<String, Object> body) {
     }
 
-    private final KeyStore store;
+    private final KeyOperations store;
     private final KeyApiConfig config;
     private final MeterRegistry registry;
     private final Clock clock;
 
-    KeyService(KeyStore store, KeyApiConfig config, MeterRegistry registry, Clock clock) {
+    KeyService(KeyOperations store, KeyApiConfig config, MeterRegistry registry, Clock clock) {
         this.store = store;
         this.config = config;
         this.registry = registry;
         this.clock = clock;
     }
 
-    Answer claim(String tenant, String key, JsonNode body) {
+    CompletableFuture<Answer> claim(String tenant, String key, JsonNode body) {
         String owner = Optional.ofNullable(JsonBodies.text(body, "owner")).orElseGet(() -> UUID.randomUUID().toString());
         checkLength("owner", owner, MAX_OWNER_BYTES);
         var fingerprint = Optional.ofNullable(JsonBodies.text(body, "fingerprint"));
         fingerprint.ifPresent(f -> checkLength("fingerprint", f, MAX_FINGERPRINT_BYTES));
         var ttl = ttl(body);
 
-        var claim = store.claimKey(tenant, key, owner, ttl, fingerprint);
+        return store.submit(new KeyOperation.ClaimKey(tenant, key, owner, ttl, fingerprint))
+                .thenApply(claim -> claimAnswer(key, fingerprint, claim));
+    }
+
+    private Answer claimAnswer(String key, Optional<String> fingerprint, KeyClaim claim) {
         if (claim instanceof KeyClaim.Claimed claimed) {
             count("claimed");
             return new Answer(201, keyBody(key, KeyState.IN_PROGRESS, claimed.owner(), claimed.expiresIn()));
@@ -76,7 +83,7 @@ final class KeyService {
         return new Answer(200, answer);
     }
 
-    Answer complete(String tenant, String key, JsonNode body) {
+    CompletableFuture<Answer> complete(String tenant, String key, JsonNode body) {
         String owner = JsonBodies.text(body, "owner");
         if (owner == null) {
             throw ApiProblem.badRequest("'owner' is required: the owner that claimed the key");
@@ -86,7 +93,11 @@ final class KeyService {
         }
         var fingerprint = Optional.ofNullable(JsonBodies.text(body, "fingerprint"));
         String response = JsonBodies.write(JsonBodies.any(body, "response"));
-        var result = store.complete(tenant, key, owner, response, fingerprint);
+        return store.submit(new KeyOperation.Complete(tenant, key, owner, response, fingerprint))
+                .thenApply(result -> completeAnswer(key, owner, result));
+    }
+
+    private static Answer completeAnswer(String key, String owner, CompleteResult result) {
         if (result instanceof CompleteResult.NotFound) {
             throw ApiProblem.notFound("the key is not claimed (never, released or expired)");
         }
@@ -104,35 +115,42 @@ final class KeyService {
         return new Answer(200, answer);
     }
 
-    Answer status(String tenant, String key) {
-        var status = store.status(tenant, key)
-                .orElseThrow(() -> ApiProblem.notFound("the key is not claimed (never, released or expired)"));
-        var answer = keyBody(key, status.state(), status.owner(), status.expiresIn());
-        status.response().ifPresent(r -> answer.put("response", JsonBodies.parseStored(r)));
-        return new Answer(200, answer);
+    CompletableFuture<Answer> status(String tenant, String key) {
+        return store.submit(new KeyOperation.Status(tenant, key)).thenApply(found -> {
+            var status = found.orElseThrow(
+                    () -> ApiProblem.notFound("the key is not claimed (never, released or expired)"));
+            var answer = keyBody(key, status.state(), status.owner(), status.expiresIn());
+            status.response().ifPresent(r -> answer.put("response", JsonBodies.parseStored(r)));
+            return new Answer(200, answer);
+        });
     }
 
-    Answer release(String tenant, String key) {
-        if (!store.release(tenant, key)) {
-            throw ApiProblem.notFound("the key is not claimed (never, released or expired)");
-        }
-        return new Answer(204, null);
+    CompletableFuture<Answer> release(String tenant, String key) {
+        return store.submit(new KeyOperation.Release(tenant, key)).thenApply(released -> {
+            if (!released) {
+                throw ApiProblem.notFound("the key is not claimed (never, released or expired)");
+            }
+            return new Answer(204, null);
+        });
     }
 
     /** Legacy {@code PUT /keys}: registers a key of a shard; registering it again changes nothing. */
-    Answer legacyRegister(Optional<String> tenant, JsonNode body) {
+    CompletableFuture<Answer> legacyRegister(Optional<String> tenant, JsonNode body) {
         var legacy = legacyKey(tenant, body);
-        store.claim(legacy.namespace(), legacy.key(), LEGACY_OWNER, config.defaultTtl());
-        var answer = new LinkedHashMap<String, Object>();
-        answer.put("shard", legacy.shard());
-        answer.put("key", legacy.key());
-        return new Answer(201, answer);
+        var claim = new ClaimRequest(legacy.namespace(), legacy.key(), LEGACY_OWNER, config.defaultTtl());
+        return store.submit(new KeyOperation.Claim(List.of(claim))).thenApply(claimed -> {
+            var answer = new LinkedHashMap<String, Object>();
+            answer.put("shard", legacy.shard());
+            answer.put("key", legacy.key());
+            return new Answer(201, answer);
+        });
     }
 
     /** Legacy {@code DELETE /keys}: consumes a registered key; true only for the call that consumed it. */
-    Answer legacyConsume(Optional<String> tenant, JsonNode body) {
+    CompletableFuture<Answer> legacyConsume(Optional<String> tenant, JsonNode body) {
         var legacy = legacyKey(tenant, body);
-        return new Answer(200, new LinkedHashMap<>(Map.of("claimed", store.release(legacy.namespace(), legacy.key()))));
+        return store.submit(new KeyOperation.Release(legacy.namespace(), legacy.key()))
+                .thenApply(consumed -> new Answer(200, new LinkedHashMap<>(Map.of("claimed", consumed))));
     }
 
     private record LegacyKey(Optional<String> tenant, String shard, String key) {

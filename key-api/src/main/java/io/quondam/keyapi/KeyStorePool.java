@@ -4,74 +4,185 @@ import io.quondam.store.ClaimRequest;
 import io.quondam.store.ClaimResult;
 import io.quondam.store.CompleteResult;
 import io.quondam.store.KeyClaim;
+import io.quondam.store.KeyOperation;
 import io.quondam.store.KeyStatus;
 import io.quondam.store.KeyStore;
 import io.quondam.store.KeyStoreUnavailableException;
 import io.quondam.store.ReplicationException;
 import io.quondam.store.ReplicationLagException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * A fixed set of key-store sessions shared by the HTTP threads. A {@link io.quondam.store.RedisKeyStore} is one
- * connection whose calls are serialised, so one session would queue every request behind the slowest; each call
- * here borrows a free session for one round trip instead. A request that finds no free session within
- * {@code borrowTimeout} is answered as "unavailable" (503) rather than queuing without bound.
+ * Group commit over a few key-store sessions. Requests from any number of HTTP connections wait in one queue; each
+ * session, whenever it is free, takes every request waiting (up to {@value #MAX_GROUP}), sends them to Redis in one
+ * pipelined round trip ({@link KeyStore#runAll}), then runs one WAIT for the whole group, and only then answers them.
+ * So throughput grows with the number of clients instead of being {@code sessions / (round trip + WAIT)}, while no
+ * write is answered before {@code minReplicas} replicas hold it. A request waits for at most one group ahead of it
+ * on a session; one that finds no session free within {@code queueTimeout} is answered "unavailable" (503).
  */
-public final class KeyStorePool implements KeyStore {
-    /** WAITs for one write while replicas lag, each up to the WAIT timeout, before the request is answered 503. */
+public final class KeyStorePool implements KeyStore, KeyOperations {
+    /** WAITs for one group while replicas lag, each up to the WAIT timeout, before its writes are answered 503. */
     static final int WAIT_ATTEMPTS = 3;
-    private final BlockingQueue<KeyStore> idle;
-    private final List<KeyStore> all;
-    private final Duration borrowTimeout;
+    /** The most requests in one round trip: beyond it, a group would hold Redis (single-threaded) for too long. */
+    static final int MAX_GROUP = 256;
+
+    /** A request waiting for a session: its operation, its answer to come, and when it was queued. */
+    private record Queued<T>(KeyOperation<T> operation, CompletableFuture<T> answer, long queuedAtNanos) {
+        @SuppressWarnings("unchecked")
+        void complete(KeyOperation.Outcome outcome) {
+            if (outcome.failure() != null) {
+                answer.completeExceptionally(outcome.failure());
+            } else {
+                answer.complete((T) outcome.result());
+            }
+        }
+    }
+
+    private final BlockingQueue<Queued<?>> queue = new LinkedBlockingQueue<>();
+    private final List<KeyStore> sessions;
+    private final List<Thread> committers = new ArrayList<>();
+    /** Answers are handed to these threads, so that a committer goes back to Redis while responses are written. */
+    private final ExecutorService responders;
+    private final Duration queueTimeout;
     private final int minReplicas;
     private final Duration waitTimeout;
+    private volatile boolean closed;
 
     /** A pool that answers writes without waiting for replicas (tests, or a Redis without replicas). */
-    public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration borrowTimeout) {
-        this(size, newSession, borrowTimeout, 0, Duration.ZERO);
+    public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration queueTimeout) {
+        this(size, newSession, queueTimeout, 0, Duration.ZERO);
     }
 
     /**
-     * A pool whose claims, completions and releases return only once {@code minReplicas} replicas hold them (WAIT on
-     * the same session that wrote them), so that a Sentinel failover cannot undo a write the API has acknowledged.
+     * A pool whose claims, completions and releases are answered only once {@code minReplicas} replicas hold them
+     * (WAIT on the session that wrote them), so that a Sentinel failover cannot undo a write the API acknowledged.
      */
-    public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration borrowTimeout, int minReplicas,
+    public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration queueTimeout, int minReplicas,
                         Duration waitTimeout) {
-        this.idle = new ArrayBlockingQueue<>(size);
-        this.all = Stream.generate(newSession).limit(size).toList();
-        this.idle.addAll(all);
-        this.borrowTimeout = borrowTimeout;
+        this.sessions = Stream.generate(newSession).limit(size).toList();
+        this.queueTimeout = queueTimeout;
         this.minReplicas = minReplicas;
         this.waitTimeout = waitTimeout;
+        this.responders = Executors.newFixedThreadPool(Math.max(2, size / 2), runnable -> {
+            var thread = new Thread(runnable, "quondam-responder");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (int i = 0; i < sessions.size(); i++) {
+            var session = sessions.get(i);
+            var committer = new Thread(() -> commitGroups(session), "quondam-group-commit-" + (i + 1));
+            committer.setDaemon(true);
+            committers.add(committer);
+            committer.start();
+        }
     }
 
-    /** The write, then WAIT in the same session; a write that replicas did not confirm is reported unavailable. */
-    private <T> T durably(Function<KeyStore, T> write) {
-        return withSession(session -> {
-            T result = write.apply(session);
-            for (int attempt = 1; ; attempt++) {
-                try {
-                    session.awaitReplication(minReplicas, waitTimeout);
-                    return result;
-                } catch (ReplicationLagException e) {
-                    // A replica that is resynchronising (just after a failover) usually catches up within a few
-                    // seconds: wait for it here rather than answer 503 at once.
-                    if (attempt >= WAIT_ATTEMPTS) {
-                        throw notConfirmed(e);
-                    }
-                } catch (ReplicationException e) {
-                    throw notConfirmed(e);
+    @Override
+    public <T> CompletableFuture<T> submit(KeyOperation<T> operation) {
+        var answer = new CompletableFuture<T>();
+        if (closed) {
+            answer.completeExceptionally(new KeyStoreUnavailableException("the key store is closing", null));
+            return answer;
+        }
+        queue.add(new Queued<>(operation, answer, System.nanoTime()));
+        return answer;
+    }
+
+    private void commitGroups(KeyStore session) {
+        var group = new ArrayList<Queued<?>>(MAX_GROUP);
+        while (!closed) {
+            try {
+                Queued<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
                 }
+                group.add(first);
+                queue.drainTo(group, MAX_GROUP - 1);
+                commit(session, expireStale(group));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                var failure = e;
+                group.forEach(queued -> queued.answer().completeExceptionally(failure));
+            } finally {
+                group.clear();
             }
-        });
+        }
+    }
+
+    /** Requests that waited longer than the queue timeout are answered unavailable instead of sent. */
+    private List<Queued<?>> expireStale(List<Queued<?>> group) {
+        long now = System.nanoTime();
+        var live = new ArrayList<Queued<?>>(group.size());
+        for (var queued : group) {
+            if (now - queued.queuedAtNanos() > queueTimeout.toNanos()) {
+                queued.answer().completeExceptionally(new KeyStoreUnavailableException(
+                        "no key-store session free within " + queueTimeout, null));
+            } else {
+                live.add(queued);
+            }
+        }
+        return live;
+    }
+
+    /** One round trip for the group, one WAIT for its writes, then every answer. */
+    private void commit(KeyStore session, List<Queued<?>> group) {
+        if (group.isEmpty()) {
+            return;
+        }
+        var operations = group.stream().<KeyOperation<?>>map(Queued::operation).toList();
+        var outcomes = session.runAll(operations);
+        boolean wrote = false;
+        for (int i = 0; i < group.size(); i++) {
+            wrote |= operations.get(i).wrote(outcomes.get(i));
+        }
+        var notConfirmed = wrote ? awaitReplicas(session) : null;
+        var answers = new ArrayList<Runnable>(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            var queued = group.get(i);
+            var outcome = outcomes.get(i);
+            // Calls that wrote are answered only if the WAIT confirmed them; the others as they would be alone.
+            var answer = notConfirmed != null && operations.get(i).wrote(outcome)
+                    ? KeyOperation.Outcome.failed(notConfirmed) : outcome;
+            answers.add(() -> queued.complete(answer));
+        }
+        responders.execute(() -> answers.forEach(Runnable::run));
+    }
+
+    /** WAIT on the session that wrote; null once confirmed, else why the group's writes are not. */
+    private RuntimeException awaitReplicas(KeyStore session) {
+        if (minReplicas == 0) {
+            return null;
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                session.awaitReplication(minReplicas, waitTimeout);
+                return null;
+            } catch (ReplicationLagException e) {
+                // A replica that is resynchronising (just after a failover) usually catches up within a few
+                // seconds: wait for it here rather than answer 503 at once.
+                if (attempt >= WAIT_ATTEMPTS) {
+                    return notConfirmed(e);
+                }
+            } catch (ReplicationException e) {
+                return notConfirmed(e);
+            } catch (RuntimeException e) {
+                return e;
+            }
+        }
     }
 
     private KeyStoreUnavailableException notConfirmed(ReplicationException e) {
@@ -79,44 +190,35 @@ public final class KeyStorePool implements KeyStore {
                 + " replica(s) yet; retry with the same owner: " + e.getMessage(), e);
     }
 
-    private <T> T withSession(Function<KeyStore, T> call) {
-        KeyStore session;
+    /** The blocking form of {@link #submit}, for callers that have a thread to spare (readiness checks, tests). */
+    private <T> T call(KeyOperation<T> operation) {
         try {
-            session = idle.poll(borrowTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeyStoreUnavailableException("interrupted while waiting for a key-store session", e);
-        }
-        if (session == null) {
-            throw new KeyStoreUnavailableException("no key-store session free within " + borrowTimeout, null);
-        }
-        try {
-            return call.apply(session);
-        } finally {
-            idle.add(session);
+            return submit(operation).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
     }
 
     /** The legacy register: like every write the API acknowledges, answered only once the replicas hold it. */
     @Override
     public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
-        return durably(s -> s.claimAll(requests));
+        return call(new KeyOperation.Claim(requests));
     }
 
     @Override
     public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
-        return durably(s -> s.claimKey(namespace, key, owner, ttl, fingerprint));
+        return call(new KeyOperation.ClaimKey(namespace, key, owner, ttl, fingerprint));
     }
 
     @Override
     public CompleteResult complete(String namespace, String key, String owner, String response,
                                    Optional<String> fingerprint) {
-        return durably(s -> s.complete(namespace, key, owner, response, fingerprint));
+        return call(new KeyOperation.Complete(namespace, key, owner, response, fingerprint));
     }
 
     @Override
     public Optional<KeyStatus> status(String namespace, String key) {
-        return withSession(s -> s.status(namespace, key));
+        return call(new KeyOperation.Status(namespace, key));
     }
 
     /**
@@ -125,7 +227,7 @@ public final class KeyStorePool implements KeyStore {
      */
     @Override
     public boolean release(String namespace, String key) {
-        return durably(s -> s.release(namespace, key));
+        return call(new KeyOperation.Release(namespace, key));
     }
 
     /** Not offered: WAIT covers one connection's writes, and a pooled call does not know which session it used. */
@@ -134,8 +236,21 @@ public final class KeyStorePool implements KeyStore {
         throw new UnsupportedOperationException("awaitReplication is per session; the pool does not offer it");
     }
 
+    /** Stops taking requests, answers those still queued as unavailable, and closes the sessions. */
     @Override
     public void close() {
-        all.forEach(KeyStore::close);
+        closed = true;
+        for (var committer : committers) {
+            try {
+                committer.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Queued<?> queued; (queued = queue.poll()) != null; ) {
+            queued.answer().completeExceptionally(new KeyStoreUnavailableException("the key store is closing", null));
+        }
+        responders.shutdown();
+        sessions.forEach(KeyStore::close);
     }
 }

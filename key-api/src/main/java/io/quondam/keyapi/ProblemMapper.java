@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.quondam.store.KeyStoreUnavailableException;
 import java.util.LinkedHashMap;
+import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +18,10 @@ final class ProblemMapper {
     private ProblemMapper() {
     }
 
-    static void handle(Exception exception, Context ctx) {
+    static void handle(Exception thrown, Context ctx) {
+        // An answer that came from the store's future carries its failure as the cause.
+        Exception exception = thrown instanceof CompletionException && thrown.getCause() instanceof Exception cause
+                ? cause : thrown;
         if (exception instanceof ApiProblem problem) {
             problem.headers().forEach(ctx::header);
             write(ctx, problem.status(), problem.title(), problem.detail());

@@ -11,6 +11,7 @@ import io.quondam.stack.FreePorts;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.ShippedJar;
 import io.quondam.stack.StackOptions;
+import io.quondam.store.KeyClaim;
 import io.quondam.store.KeyStore;
 import io.quondam.store.RedisKeyStore;
 import io.quondam.store.RedisSettings;
@@ -135,6 +136,47 @@ class KeyApiIT {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Group commit puts racing claims of one key into the same round trips: still exactly one owner wins. A 503 (an
+     * earlier test's failover left a session to reconnect) is retried with the same owner, as a client would.
+     */
+    @Test
+    void shouldLetExactlyOneOfAThousandConcurrentClaimsWinThroughGroupCommit() throws Exception {
+        String key = "contended-" + UUID.randomUUID();
+        var answers = new ArrayList<java.util.concurrent.CompletableFuture<KeyClaim>>();
+        for (int i = 0; i < 1000; i++) {
+            answers.add(store.submit(claimOf(key, "req-" + i)));
+        }
+        var winners = new java.util.TreeSet<String>();
+        int inProgress = 0;
+        for (int i = 0; i < answers.size(); i++) {
+            KeyClaim claim = null;
+            for (int attempt = 1; claim == null; attempt++) {
+                try {
+                    claim = answers.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertThat(e.getCause()).isInstanceOf(io.quondam.store.KeyStoreUnavailableException.class);
+                    assertThat(attempt).as("attempts of req-" + i).isLessThan(5);
+                    answers.set(i, store.submit(claimOf(key, "req-" + i)));
+                }
+            }
+            if (claim instanceof KeyClaim.Claimed || claim instanceof KeyClaim.AlreadyOwned) {
+                winners.add(claim instanceof KeyClaim.Claimed won ? won.owner() : ((KeyClaim.AlreadyOwned) claim).owner());
+            } else if (claim instanceof KeyClaim.InProgress) {
+                inProgress++;
+            }
+        }
+
+        assertThat(winners).hasSize(1);
+        assertThat(inProgress).isEqualTo(999);
+        assertThat(client.json("GET", "/v1/keys/" + key, TOKEN, null).body()).contains("\"owner\":\"" + winners.first());
+    }
+
+    private static io.quondam.store.KeyOperation.ClaimKey claimOf(String key, String owner) {
+        return new io.quondam.store.KeyOperation.ClaimKey("it", key, owner, Duration.ofHours(1),
+                java.util.Optional.empty());
     }
 
     @Test

@@ -6,11 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quondam.store.ForwardingKeyStore;
 import io.quondam.store.InMemoryKeyStore;
 import io.quondam.store.KeyClaim;
+import io.quondam.store.KeyOperation;
 import io.quondam.store.KeyStoreUnavailableException;
 import io.quondam.store.ReplicationException;
 import io.quondam.store.ReplicationLagException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.Deque;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -20,9 +27,9 @@ class KeyStorePoolTest {
     private static final Duration DAY = Duration.ofDays(1);
 
     /** An in-memory store whose WAIT answers are scripted: each call takes the next (none left: confirmed). */
-    private static final class ScriptedWait extends ForwardingKeyStore {
+    private static class ScriptedWait extends ForwardingKeyStore {
         private final Deque<ReplicationException> failures = new ArrayDeque<>();
-        private int waits;
+        volatile int waits;
 
         ScriptedWait() {
             super(new InMemoryKeyStore());
@@ -40,6 +47,89 @@ class KeyStorePoolTest {
             if (next != null) {
                 throw next;
             }
+        }
+    }
+
+    /** Holds the first group in Redis until released, and records the size of every group. */
+    private static final class GatedSession extends ScriptedWait {
+        private final CountDownLatch inFirstGroup = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final List<Integer> groups = new CopyOnWriteArrayList<>();
+
+        @Override
+        public List<KeyOperation.Outcome> runAll(List<? extends KeyOperation<?>> operations) {
+            groups.add(operations.size());
+            inFirstGroup.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.runAll(operations);
+        }
+    }
+
+    /** Requests that arrive while a round trip is in flight all travel in the next one, with one WAIT for them. */
+    @Test
+    void shouldSendTheRequestsThatArriveDuringARoundTripTogetherWithOneWait() throws Exception {
+        var session = new GatedSession();
+        try (var pool = pool(session)) {
+            var first = pool.submit(new KeyOperation.ClaimKey("t", "first", "req-0", DAY, Optional.empty()));
+            session.inFirstGroup.await();
+            var later = new ArrayList<CompletableFuture<KeyClaim>>();
+            for (int i = 0; i < 100; i++) {
+                later.add(pool.submit(new KeyOperation.ClaimKey("t", "k" + (i % 10), "req-" + i, DAY,
+                        Optional.empty())));
+            }
+            session.release.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isInstanceOf(KeyClaim.Claimed.class);
+            var answers = new ArrayList<KeyClaim>();
+            for (var answer : later) {
+                answers.add(answer.get(5, TimeUnit.SECONDS));
+            }
+            assertThat(session.groups).containsExactly(1, 100);
+            assertThat(session.waits).isEqualTo(2);
+            assertThat(answers).filteredOn(KeyClaim.Claimed.class::isInstance).hasSize(10);
+            assertThat(answers).filteredOn(KeyClaim.InProgress.class::isInstance).hasSize(90);
+        }
+    }
+
+    /** A group whose WAIT fails answers each request as it would alone: writes 503, reads and refusals as they are. */
+    @Test
+    void shouldFailOnlyTheWritesOfAGroupWhoseWaitFails() throws Exception {
+        var session = new GatedSession();
+        session.then(new ReplicationException("connection replaced"));
+        try (var pool = pool(session)) {
+            var blocker = pool.submit(new KeyOperation.Status("t", "nothing"));
+            session.inFirstGroup.await();
+            var write = pool.submit(new KeyOperation.ClaimKey("t", "k", "req-1", DAY, Optional.empty()));
+            var refused = pool.submit(new KeyOperation.ClaimKey("t", "k", "req-2", DAY, Optional.empty()));
+            var read = pool.submit(new KeyOperation.Status("t", "k"));
+            session.release.countDown();
+
+            assertThat(blocker.get(5, TimeUnit.SECONDS)).isEmpty();
+            assertThatThrownBy(() -> write.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(KeyStoreUnavailableException.class);
+            assertThat(refused.get(5, TimeUnit.SECONDS)).isInstanceOf(KeyClaim.InProgress.class);
+            assertThat(read.get(5, TimeUnit.SECONDS)).isPresent();
+            assertThat(session.groups).containsExactly(1, 3);
+        }
+    }
+
+    @Test
+    void shouldAnswerUnavailableToARequestThatWaitedLongerThanTheQueueTimeout() throws Exception {
+        var session = new GatedSession();
+        try (var pool = new KeyStorePool(1, () -> session, Duration.ofMillis(50), 1, Duration.ofMillis(10))) {
+            var blocker = pool.submit(new KeyOperation.Status("t", "nothing"));
+            session.inFirstGroup.await();
+            var stale = pool.submit(new KeyOperation.ClaimKey("t", "k", "req-1", DAY, Optional.empty()));
+            Thread.sleep(200);
+            session.release.countDown();
+
+            assertThat(blocker.get(5, TimeUnit.SECONDS)).isEmpty();
+            assertThatThrownBy(() -> stale.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(KeyStoreUnavailableException.class)
+                    .hasMessageContaining("no key-store session free within");
+            assertThat(session.groups).containsExactly(1);
         }
     }
 
@@ -94,7 +184,7 @@ class KeyStorePoolTest {
     void shouldNotWaitAgainWhenTheConnectionThatWroteWasReplaced() {
         var session = new ScriptedWait().then(new ReplicationException("connection replaced"));
 
-        assertThatThrownBy(() -> pool(session).complete("t", "k", "req-1", "{}", Optional.empty()))
+        assertThatThrownBy(() -> pool(session).claimKey("t", "k", "req-1", DAY, Optional.empty()))
                 .isInstanceOf(KeyStoreUnavailableException.class);
         assertThat(session.waits).isEqualTo(1);
     }

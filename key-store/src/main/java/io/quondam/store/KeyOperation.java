@@ -19,6 +19,11 @@ public sealed interface KeyOperation<T> {
     /** Whether {@code result} says the call changed a key, so that the durability rule must confirm it. */
     boolean wrote(T result);
 
+    /** Whether the call can change a key at all: until its reply is read, a store must assume that it did. */
+    default boolean mayWrite() {
+        return true;
+    }
+
     /** Whether the outcome of this call is a result that changed a key. */
     @SuppressWarnings("unchecked")
     default boolean wrote(Outcome outcome) {
@@ -91,6 +96,11 @@ public sealed interface KeyOperation<T> {
 
         @Override
         public boolean wrote(Optional<KeyStatus> result) {
+            return false;
+        }
+
+        @Override
+        public boolean mayWrite() {
             return false;
         }
     }

@@ -104,9 +104,12 @@ public final class RedisKeyStore implements KeyStore {
         for (var operation : operations) {
             commands.add(PipelinedCommand.of(operation));
         }
+        long mayWrite = operations.stream().filter(KeyOperation::mayWrite).count();
         long start = System.nanoTime();
         var outcomes = withRetry("key operations", jedis -> {
-            unconfirmedWrites += operations.size(); // pessimistic until the replies say which operations wrote
+            // Pessimistic until the replies say which operations wrote: a connection lost before then may have
+            // taken writes with it. Reads never count, so that a failed read does not fail the next WAIT.
+            unconfirmedWrites += mayWrite;
             var pipeline = jedis.pipelined();
             var replies = new ArrayList<PipelinedCommand.Reply>(commands.size());
             for (var command : commands) {
@@ -116,7 +119,7 @@ public final class RedisKeyStore implements KeyStore {
             var results = new ArrayList<KeyOperation.Outcome>(commands.size());
             for (int i = 0; i < commands.size(); i++) {
                 var outcome = replies.get(i).outcome(); // rethrows NOSCRIPT, READONLY...: the group is retried
-                if (!operations.get(i).wrote(outcome)) {
+                if (operations.get(i).mayWrite() && !operations.get(i).wrote(outcome)) {
                     unconfirmedWrites--;
                 }
                 results.add(outcome);

@@ -19,6 +19,8 @@ import redis.clients.jedis.params.SetParams;
 final class KeyApiBench {
     private static final String TOKEN = "bench-token";
     private static final long TTL_MILLIS = Duration.ofHours(1).toMillis();
+    /** QUONDAM_REDIS_SESSIONS' default. */
+    static final int KEY_API_SESSIONS = 8;
 
     private final LocalStack stack;
     private final int concurrency;
@@ -37,9 +39,12 @@ final class KeyApiBench {
                 .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD);
     }
 
-    /** key-api in this JVM with one Redis session per client, answering once {@code minReplicas} replicas hold a claim. */
+    /**
+     * key-api in this JVM with its default 8 Redis sessions (group commit: every client's claims share them),
+     * answering once {@code minReplicas} replicas hold a claim.
+     */
     LoadLoop.Result keyApi(int minReplicas) throws InterruptedException {
-        try (var api = new InProcessKeyApi(redisSettings(), concurrency, minReplicas, "bench", TOKEN)) {
+        try (var api = new InProcessKeyApi(redisSettings(), KEY_API_SESSIONS, minReplicas, "bench", TOKEN)) {
             var clients = new ArrayList<KeepAliveHttpClient>();
             try {
                 for (int i = 0; i < concurrency; i++) {
