@@ -19,6 +19,8 @@ public final class KeyApi {
     private static final String TENANT = "quondam.tenant";
     private static final Duration READINESS_INTERVAL = Duration.ofSeconds(1);
     private static final Duration READINESS_STALE_AFTER = Duration.ofSeconds(3);
+    /** How often the keys that claims wait for (Prefer: wait) are looked at, all in one group. */
+    private static final Duration WAIT_TICK = Duration.ofMillis(50);
 
     private KeyApi() {
     }
@@ -29,10 +31,12 @@ public final class KeyApi {
      */
     public static Javalin create(KeyApiConfig config, KeyStore store, MeterRegistry registry) {
         var operations = store instanceof KeyOperations async ? async : KeyOperations.direct(store);
-        var service = new KeyService(operations, config, registry, Clock.systemUTC());
+        var waits = new CompletionWaits(operations, WAIT_TICK);
+        var service = new KeyService(operations, waits, config, registry, Clock.systemUTC());
         var readiness = new StoreReadiness(store, READINESS_INTERVAL, READINESS_STALE_AFTER);
         return Javalin.create(javalin -> {
             javalin.events.serverStopping(readiness::close);
+            javalin.events.serverStopping(waits::close);
             javalin.startup.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.bodyLimitBytes();
             javalin.http.prefer405over404 = true;
@@ -55,7 +59,8 @@ public final class KeyApi {
 
             // Input is checked on the HTTP thread (a 4xx at once); the answer is written when the store's comes.
             routes.put("/v1/keys/{key}", ctx -> respond(ctx, service.claim(tenant(ctx), key(ctx),
-                    JsonBodies.object(ctx, true)).thenApply(answer -> {
+                    JsonBodies.object(ctx, true), PreferWait.of(ctx.req().getHeaders("Prefer"), config.maxPreferWait()))
+                    .thenApply(answer -> {
                         if (answer.status() == 201) {
                             ctx.header("Location", "/v1/keys/" + URLEncoder.encode(key(ctx), StandardCharsets.UTF_8)
                                     .replace("+", "%20"));

@@ -36,25 +36,34 @@ final class KeyService {
     }
 
     private final KeyOperations store;
+    private final CompletionWaits waits;
     private final KeyApiConfig config;
     private final MeterRegistry registry;
     private final Clock clock;
 
-    KeyService(KeyOperations store, KeyApiConfig config, MeterRegistry registry, Clock clock) {
+    KeyService(KeyOperations store, CompletionWaits waits, KeyApiConfig config, MeterRegistry registry, Clock clock) {
         this.store = store;
+        this.waits = waits;
         this.config = config;
         this.registry = registry;
         this.clock = clock;
     }
 
-    CompletableFuture<Answer> claim(String tenant, String key, JsonNode body) {
+    /**
+     * A claim; when the key is in progress for another owner and {@code wait} is positive ({@code Prefer: wait}), the
+     * answer waits (up to {@code wait}) for the key to be completed, released or expired.
+     */
+    CompletableFuture<Answer> claim(String tenant, String key, JsonNode body, Duration wait) {
         String owner = Optional.ofNullable(JsonBodies.text(body, "owner")).orElseGet(() -> UUID.randomUUID().toString());
         checkLength("owner", owner, MAX_OWNER_BYTES);
         var fingerprint = Optional.ofNullable(JsonBodies.text(body, "fingerprint"));
         fingerprint.ifPresent(f -> checkLength("fingerprint", f, MAX_FINGERPRINT_BYTES));
         var ttl = ttl(body);
 
-        return store.submit(new KeyOperation.ClaimKey(tenant, key, owner, ttl, fingerprint))
+        var operation = new KeyOperation.ClaimKey(tenant, key, owner, ttl, fingerprint);
+        return store.submit(operation)
+                .thenCompose(claim -> claim instanceof KeyClaim.InProgress busy && !wait.isZero()
+                        ? waits.await(operation, busy, wait) : CompletableFuture.completedFuture(claim))
                 .thenApply(claim -> claimAnswer(key, fingerprint, claim));
     }
 

@@ -18,6 +18,12 @@ final class ApiClient {
     }
 
     HttpResponse<String> send(String method, String path, String token, String contentType, String body) {
+        return send(method, path, token, contentType, body, null);
+    }
+
+    /** With a {@code Prefer} header, when {@code prefer} is not null. */
+    HttpResponse<String> send(String method, String path, String token, String contentType, String body,
+                              String prefer) {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -27,6 +33,9 @@ final class ApiClient {
         }
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (prefer != null) {
+            request.header("Prefer", prefer);
         }
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

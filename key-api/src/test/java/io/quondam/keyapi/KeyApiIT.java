@@ -174,6 +174,22 @@ class KeyApiIT {
         assertThat(client.json("GET", "/v1/keys/" + key, TOKEN, null).body()).contains("\"owner\":\"" + winners.first());
     }
 
+    @Test
+    void shouldAnswerAClaimThatWaitsOnceTheHolderCompletesThroughRedis() throws Exception {
+        String path = "/v1/keys/waited-" + UUID.randomUUID();
+        assertThat(client.json("PUT", path, TOKEN, "{\"owner\":\"req-1\"}").statusCode()).isEqualTo(201);
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> client.send("PUT", path, TOKEN,
+                "application/json", "{\"owner\":\"req-2\"}", "wait=10"));
+        Thread.sleep(300);
+        assertThat(waiting).isNotDone();
+
+        client.json("PUT", path + "/result", TOKEN, "{\"owner\":\"req-1\",\"response\":\"done\"}");
+        var answer = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(answer.body()).get("response").asText()).isEqualTo("done");
+    }
+
     private static io.quondam.store.KeyOperation.ClaimKey claimOf(String key, String owner) {
         return new io.quondam.store.KeyOperation.ClaimKey("it", key, owner, Duration.ofHours(1),
                 java.util.Optional.empty());
