@@ -4,7 +4,7 @@
 # claims/s against raw Jedis SET NX PX; and the stall after a kill -9 of the Redis master. Prints a table and writes
 # load/target/bench/results.json and results.html (a bar chart). Stops everything it started.
 #
-# Settings (environment): BENCH_RECORDS (1000000), BENCH_STREAM_THREADS (2), BENCH_API_CONCURRENCY (8),
+# Settings (environment): BENCH_RECORDS (1000000), BENCH_STREAM_THREADS (2), BENCH_API_CONCURRENCY (64,8),
 # BENCH_API_DURATION (20s), BENCH_VARIANTS (all, in this order: passThrough,windowStore,perCommit,perRecord,none),
 # BENCH_OUTPUT (load/target/bench), BENCH_PROCESSOR_SETTINGS (QUONDAM_*=value,... for the Quondam variants).
 # Needs only Java 17 and Maven; 1,000,000 records take about 12 minutes on 2 cores.

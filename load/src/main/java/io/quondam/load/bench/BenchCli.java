@@ -8,6 +8,7 @@ import io.quondam.store.KeyStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,7 +25,18 @@ public final class BenchCli {
         var settings = Settings.fromEnvironment(args);
         int records = settings.integer("BENCH_RECORDS", 1_000_000, 1_000, 50_000_000);
         int threads = settings.integer("BENCH_STREAM_THREADS", 2, 1, 16);
-        int concurrency = settings.integer("BENCH_API_CONCURRENCY", 8, 1, 512);
+        // The first is the one results.json's keyApi describes; each gets its rows.
+        var concurrencies = new ArrayList<Integer>();
+        String concurrencyText = settings.string("BENCH_API_CONCURRENCY", "64,8");
+        for (String item : concurrencyText.split(",")) {
+            if (item.trim().matches("\\d{1,3}") && Integer.parseInt(item.trim()) >= 1
+                    && Integer.parseInt(item.trim()) <= 512) {
+                concurrencies.add(Integer.parseInt(item.trim()));
+            } else {
+                settings.problem("BENCH_API_CONCURRENCY=" + concurrencyText + " must be client counts 1-512, e.g. 64,8");
+                break;
+            }
+        }
         var apiDuration = settings.duration("BENCH_API_DURATION", "20s", Duration.ofSeconds(1), Duration.ofHours(1));
         String variantNames = settings.string("BENCH_VARIANTS", "");
         Path output = Path.of(settings.nonEmpty("BENCH_OUTPUT", "load/target/bench")).toAbsolutePath();
@@ -46,16 +58,20 @@ public final class BenchCli {
         Path dir = Path.of(".stack", "bench").toAbsolutePath();
         Files.createDirectories(dir);
         System.out.println("starting the local stack in " + dir + " ...");
-        var results = new BenchResults(BenchResults.machine(), records, threads, concurrency);
+        var results = new BenchResults(BenchResults.machine(), records, threads);
         try (var stack = LocalStack.start(StackOptions.ephemeral(dir))) {
             System.out.printf("processor: %,d records, %d stream threads, exactly_once_v2, commit interval 100 ms%n",
                     records, threads);
             var processor = new ProcessorBench(stack, records, threads, dir.resolve("streams"), System.out);
             results.processor(processor.run(variants), processor.unique());
 
-            System.out.printf("key-api: %d clients for %s after a 10 s warm-up%n", concurrency, apiDuration);
-            var keyApi = new KeyApiBench(stack, concurrency, apiDuration);
-            results.keyApi(keyApi.keyApi(KeyStore.DEFAULT_MIN_REPLICAS), keyApi.keyApi(0), keyApi.rawJedis());
+            KeyApiBench keyApi = null;
+            for (int concurrency : concurrencies) {
+                System.out.printf("key-api: %d clients for %s after a 10 s warm-up%n", concurrency, apiDuration);
+                keyApi = new KeyApiBench(stack, concurrency, apiDuration);
+                results.keyApi(concurrency, keyApi.keyApi(KeyStore.DEFAULT_MIN_REPLICAS), keyApi.keyApi(0),
+                        keyApi.rawJedis());
+            }
 
             System.out.println("failover stall: kill -9 of the Redis master under load");
             results.failover(new FailoverStall(stack, keyApi, dir.resolve("streams"), System.out).run());

@@ -18,19 +18,19 @@ final class BenchResults {
     private final String machine;
     private final int records;
     private final int streamThreads;
-    private final int concurrency;
     private List<ProcessorBench.Row> rows = List.of();
     private long unique;
-    private LoadLoop.Result keyApi;
-    private LoadLoop.Result keyApiNoWait;
-    private LoadLoop.Result rawJedis;
+    private final List<ApiRun> apiRuns = new ArrayList<>();
     private FailoverStall.Result failover;
 
-    BenchResults(String machine, int records, int streamThreads, int concurrency) {
+    /** The key-api rows at one number of clients: with WAIT, without, and raw Jedis on as many connections. */
+    record ApiRun(int concurrency, LoadLoop.Result keyApi, LoadLoop.Result keyApiNoWait, LoadLoop.Result rawJedis) {
+    }
+
+    BenchResults(String machine, int records, int streamThreads) {
         this.machine = machine;
         this.records = records;
         this.streamThreads = streamThreads;
-        this.concurrency = concurrency;
     }
 
     void processor(List<ProcessorBench.Row> rows, long unique) {
@@ -38,10 +38,9 @@ final class BenchResults {
         this.unique = unique;
     }
 
-    void keyApi(LoadLoop.Result withWait, LoadLoop.Result withoutWait, LoadLoop.Result raw) {
-        this.keyApi = withWait;
-        this.keyApiNoWait = withoutWait;
-        this.rawJedis = raw;
+    /** A key-api run; the first one added is the one {@code results.json}'s {@code keyApi} describes. */
+    void keyApi(int concurrency, LoadLoop.Result withWait, LoadLoop.Result withoutWait, LoadLoop.Result raw) {
+        apiRuns.add(new ApiRun(concurrency, withWait, withoutWait, raw));
     }
 
     void failover(FailoverStall.Result result) {
@@ -99,16 +98,20 @@ final class BenchResults {
                     row.variant().label, cpu.get("app"), cpu.get("broker"), cpu.get("redis"), cpu.get("sentinels"),
                     row.cpuMicrosPerRecordTotal()));
         }
-        if (keyApi != null) {
-            text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (keep-alive HTTP/1.1 connections), against raw Jedis "
-                    + "SET NX PX on %d connections%n", concurrency, concurrency));
-            text.append(String.format(Locale.ROOT, "| %-26s | %10s | %8s | %8s | %8s |%n", "variant", "claims/s", "p50 ms",
-                    "p99 ms", "failed"));
-            text.append("|----------------------------|------------|----------|----------|----------|\n");
-            apiRow(text, "key-api (WAIT " + KeyStore.DEFAULT_MIN_REPLICAS + ", default)", keyApi);
-            apiRow(text, "key-api (no WAIT)", keyApiNoWait);
-            apiRow(text, "raw Jedis SET NX PX", rawJedis);
-            text.append(String.format(Locale.ROOT, "key-api ÷ raw Jedis: %.2f%n", keyApi.perSecond() / rawJedis.perSecond()));
+        for (var run : apiRuns) {
+            text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (keep-alive HTTP/1.1 connections, %d Redis "
+                    + "sessions), against raw Jedis SET NX PX on %d connections; CPU µs per claim from the operating "
+                    + "system (app = this JVM: key-api and the load generator)%n", run.concurrency(),
+                    KeyApiBench.KEY_API_SESSIONS, run.concurrency()));
+            text.append(String.format(Locale.ROOT, "| %-26s | %10s | %8s | %8s | %8s | %7s | %7s | %9s |%n", "variant",
+                    "claims/s", "p50 ms", "p99 ms", "failed", "app", "redis", "sentinels"));
+            text.append("|----------------------------|------------|----------|----------|----------|---------|"
+                    + "---------|-----------|\n");
+            apiRow(text, "key-api (WAIT " + KeyStore.DEFAULT_MIN_REPLICAS + ", default)", run.keyApi());
+            apiRow(text, "key-api (no WAIT)", run.keyApiNoWait());
+            apiRow(text, "raw Jedis SET NX PX", run.rawJedis());
+            text.append(String.format(Locale.ROOT, "key-api ÷ raw Jedis: %.2f%n",
+                    run.keyApi().perSecond() / run.rawJedis().perSecond()));
         }
         if (failover != null) {
             text.append(String.format(Locale.ROOT, "%nfailover: new master after %.1f s; first claim after the kill: "
@@ -120,8 +123,14 @@ final class BenchResults {
     }
 
     private static void apiRow(StringBuilder text, String name, LoadLoop.Result result) {
-        text.append(String.format(Locale.ROOT, "| %-26s | %,10.0f | %8.2f | %8.2f | %,8d |%n", name, result.perSecond(),
-                result.p50Ms(), result.p99Ms(), result.failures()));
+        var cpu = result.cpuMicrosPerCall();
+        text.append(String.format(Locale.ROOT, "| %-26s | %,10.0f | %8.2f | %8.2f | %,8d | %7s | %7s | %9s |%n", name,
+                result.perSecond(), result.p50Ms(), result.p99Ms(), result.failures(), micros(cpu.get("app")),
+                micros(cpu.get("redis")), micros(cpu.get("sentinels"))));
+    }
+
+    private static String micros(Double value) {
+        return value == null || value.isNaN() ? "-" : String.format(Locale.ROOT, "%.1f", value);
     }
 
     private static String millis(double value) {
@@ -133,15 +142,9 @@ final class BenchResults {
         json.put("machine", machine);
         json.put("records", records);
         json.put("processor", ProcessorBench.toJson(rows));
-        if (keyApi != null) {
-            var api = new LinkedHashMap<String, Object>();
-            api.put("claimsPerSec", Math.round(keyApi.perSecond()));
-            api.put("p50Ms", keyApi.p50Ms());
-            api.put("p99Ms", keyApi.p99Ms());
-            api.put("rawJedisPerSec", Math.round(rawJedis.perSecond()));
-            api.put("noWaitClaimsPerSec", Math.round(keyApiNoWait.perSecond()));
-            api.put("concurrency", concurrency);
-            json.put("keyApi", api);
+        if (!apiRuns.isEmpty()) {
+            json.put("keyApi", apiJson(apiRuns.get(0)));
+            json.put("keyApiRuns", apiRuns.stream().map(BenchResults::apiJson).toList());
         }
         if (failover != null) {
             var stall = new LinkedHashMap<String, Object>();
@@ -158,6 +161,20 @@ final class BenchResults {
         json.put("outputRecords", outputs);
         json.put("uniquePayments", unique);
         return json;
+    }
+
+    private static Map<String, Object> apiJson(ApiRun run) {
+        var api = new LinkedHashMap<String, Object>();
+        api.put("claimsPerSec", Math.round(run.keyApi().perSecond()));
+        api.put("p50Ms", run.keyApi().p50Ms());
+        api.put("p99Ms", run.keyApi().p99Ms());
+        api.put("rawJedisPerSec", Math.round(run.rawJedis().perSecond()));
+        api.put("noWaitClaimsPerSec", Math.round(run.keyApiNoWait().perSecond()));
+        api.put("concurrency", run.concurrency());
+        api.put("cpuMicrosPerClaim", run.keyApi().cpuMicrosPerCall());
+        api.put("noWaitCpuMicrosPerClaim", run.keyApiNoWait().cpuMicrosPerCall());
+        api.put("rawJedisCpuMicrosPerClaim", run.rawJedis().cpuMicrosPerCall());
+        return api;
     }
 
     String json() throws JsonProcessingException {

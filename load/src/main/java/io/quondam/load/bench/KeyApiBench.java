@@ -24,11 +24,13 @@ final class KeyApiBench {
 
     private final LocalStack stack;
     private final int concurrency;
+    private final CpuAccount cpu;
     private final Duration duration;
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
     KeyApiBench(LocalStack stack, int concurrency, Duration duration) {
         this.stack = stack;
+        this.cpu = new CpuAccount(stack);
         this.concurrency = concurrency;
         this.duration = duration;
     }
@@ -52,7 +54,7 @@ final class KeyApiBench {
                 }
                 String base = "/v1/keys/api-" + minReplicas + "-" + runId + "-";
                 return LoadLoop.run(concurrency, duration, thread -> sequence -> clients.get(thread)
-                        .put(base + thread + "-" + sequence, "{\"owner\":\"bench\"}") == 201);
+                        .put(base + thread + "-" + sequence, "{\"owner\":\"bench\"}") == 201, cpu);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot connect to key-api", e);
             } finally {
@@ -81,7 +83,7 @@ final class KeyApiBench {
                 Jedis jedis = connections.get(thread);
                 return sequence -> "OK".equals(jedis.set("bench:raw:" + runId + ":" + thread + ":" + sequence, "bench",
                         params));
-            });
+            }, cpu);
         } finally {
             connections.forEach(Jedis::close);
         }

@@ -3,6 +3,7 @@ package io.quondam.load.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -17,12 +18,16 @@ final class LoadLoop {
     /** Long enough on two cores for the JIT to compile the HTTP path; shorter warm-ups measured half the rate. */
     private static final Duration WARM_UP = Duration.ofSeconds(10);
 
-    /** Successful calls per second, latency percentiles of every call, and the calls that failed. */
-    record Result(double perSecond, double p50Ms, double p99Ms, long failures) {
-        static Result of(List<Long> latencies, long successes, long failures, Duration duration) {
+    /**
+     * Successful calls per second, latency percentiles of every call, the calls that failed, and the CPU time of each
+     * part of the stack per successful call while the rate was measured (empty when not asked for).
+     */
+    record Result(double perSecond, double p50Ms, double p99Ms, long failures, Map<String, Double> cpuMicrosPerCall) {
+        static Result of(List<Long> latencies, long successes, long failures, Duration duration,
+                         Map<String, Double> cpuMicrosPerCall) {
             var sorted = latencies.stream().sorted().toList();
             return new Result(successes / (duration.toNanos() / 1e9), quantile(sorted, 0.50), quantile(sorted, 0.99),
-                    failures);
+                    failures, cpuMicrosPerCall);
         }
 
         private static double quantile(List<Long> sorted, double q) {
@@ -43,6 +48,12 @@ final class LoadLoop {
     }
 
     static Result run(int concurrency, Duration duration, IntFunction<Call> clients) throws InterruptedException {
+        return run(concurrency, duration, clients, null);
+    }
+
+    /** As {@link #run(int, Duration, IntFunction)}, and where the CPU went while the rate was measured. */
+    static Result run(int concurrency, Duration duration, IntFunction<Call> clients, CpuAccount cpu)
+            throws InterruptedException {
         var pool = Executors.newFixedThreadPool(concurrency);
         try {
             long warmEnds = System.nanoTime() + WARM_UP.toNanos();
@@ -74,6 +85,11 @@ final class LoadLoop {
                 };
                 futures.add(pool.submit(loop));
             }
+            Map<String, Long> cpuBefore = null;
+            if (cpu != null) {
+                Thread.sleep(Math.max(0, (warmEnds - System.nanoTime()) / 1_000_000));
+                cpuBefore = cpu.snapshot();
+            }
             var latencies = new ArrayList<Long>();
             long successes = 0;
             long failures = 0;
@@ -83,7 +99,9 @@ final class LoadLoop {
                 successes += result.successes();
                 failures += result.failures();
             }
-            return Result.of(latencies, successes, failures, duration);
+            var cpuPerCall = cpuBefore == null ? Map.<String, Double>of()
+                    : CpuAccount.perRecord(cpuBefore, cpu.snapshot(), successes);
+            return Result.of(latencies, successes, failures, duration, cpuPerCall);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a load thread failed", e.getCause());
         } finally {

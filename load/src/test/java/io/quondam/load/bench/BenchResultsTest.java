@@ -15,7 +15,7 @@ class BenchResultsTest {
 
     @Test
     void shouldDivideEachRowByBothBaselines() {
-        var results = new BenchResults("test machine", 1000, 2, 8);
+        var results = new BenchResults("test machine", 1000, 2);
         results.processor(List.of(row(ProcessorBench.Variant.PASS_THROUGH, 200_000),
                 row(ProcessorBench.Variant.WINDOW_STORE, 50_000), row(ProcessorBench.Variant.PER_COMMIT, 40_000)), 700);
 
@@ -25,9 +25,30 @@ class BenchResultsTest {
                 .containsPattern("\\| windowStore +\\| +50,000 \\| +0\\.25 \\| +1\\.00 \\|");
     }
 
+    private static LoadLoop.Result api(double perSecond) {
+        return new LoadLoop.Result(perSecond, 1.0, 5.0, 0, Map.of("app", 40.0, "redis", 12.5, "sentinels", 0.2));
+    }
+
+    /** One row set per client count; results.json's keyApi keeps its field names for the first one. */
+    @Test
+    void shouldShowKeyApiRowsPerClientCountAndKeepTheFirstAsKeyApi() {
+        var results = new BenchResults("test machine", 1000, 2);
+        results.keyApi(64, api(16_000), api(20_000), api(50_000));
+        results.keyApi(8, api(8_000), api(10_000), api(40_000));
+
+        assertThat(results.table()).contains("key-api, 64 clients").contains("key-api, 8 clients")
+                .containsPattern("\\| key-api \\(WAIT 2, default\\) +\\| +16,000 \\|.*\\| +40\\.0 \\| +12\\.5 \\|")
+                .contains("key-api ÷ raw Jedis: 0.32").contains("key-api ÷ raw Jedis: 0.20");
+        @SuppressWarnings("unchecked")
+        var keyApi = (Map<String, Object>) results.toMap().get("keyApi");
+        assertThat(keyApi).containsEntry("concurrency", 64).containsEntry("claimsPerSec", 16_000L)
+                .containsEntry("rawJedisPerSec", 50_000L).containsKeys("p50Ms", "p99Ms", "cpuMicrosPerClaim");
+        assertThat((List<?>) results.toMap().get("keyApiRuns")).hasSize(2);
+    }
+
     @Test
     void shouldShowADashForABaselineTheRunLeftOut() {
-        var results = new BenchResults("test machine", 1000, 2, 8);
+        var results = new BenchResults("test machine", 1000, 2);
         results.processor(List.of(row(ProcessorBench.Variant.WINDOW_STORE, 50_000),
                 row(ProcessorBench.Variant.PER_COMMIT, 25_000)), 700);
 
