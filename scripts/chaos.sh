@@ -20,7 +20,7 @@ mode=local every=30 duration=300 count=0 kill_processor=false namespace=${QUONDA
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stack_dir="$root/.stack/load"
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "chaos.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do

@@ -20,7 +20,7 @@ set -euo pipefail
 
 mode=local duration=60 chaos_every=30 processor_kills=true
 cli_args=()
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "load.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do

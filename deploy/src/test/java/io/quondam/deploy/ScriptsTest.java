@@ -58,6 +58,30 @@ class ScriptsTest {
         assertThat(result.output()).containsIgnoringCase("usage");
     }
 
+    static List<Path> localScriptsWithHelp() {
+        return List.of("demo.sh", "test.sh", "bench.sh", "chaos-suite.sh", "chaos.sh", "load.sh").stream()
+                .map(name -> Repository.path("scripts/" + name)).toList();
+    }
+
+    /** --help prints the script's whole header comment and nothing after it, however long the header grows. */
+    @ParameterizedTest
+    @MethodSource("localScriptsWithHelp")
+    void shouldPrintTheWholeHeaderCommentAsHelp(Path script) throws Exception {
+        var lines = Files.readAllLines(script);
+        var header = new java.util.ArrayList<String>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.startsWith("#")) {
+                break;
+            }
+            header.add(line.replaceFirst("^# ?", ""));
+        }
+
+        var result = run(Repository.root(), "bash", script.toString(), "--help");
+
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output().lines().toList()).containsExactlyElementsOf(header);
+    }
+
     @Test
     void shouldReportASyntaxError(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path broken = Files.writeString(dir.resolve("broken.sh"), "if true; then\n  echo never closed\n");
