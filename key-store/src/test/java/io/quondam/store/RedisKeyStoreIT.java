@@ -126,6 +126,7 @@ class RedisKeyStoreIT extends KeyStoreContract {
             assertNoPermission(() -> jedis.set("other:key", "owner"));
             assertNoPermission(() -> jedis.get("other:key"));
             assertNoPermission(() -> jedis.hset("q:{acl}:hash", "o", "owner"));
+            assertNoPermission(() -> jedis.hmget("q:{acl}:hash", "o"));
             assertNoPermission(() -> jedis.pexpire("q:{acl}:allowed", 1000));
             assertNoPermission(jedis::flushAll);
             assertNoPermission(() -> jedis.configGet("requirepass"));
@@ -136,50 +137,6 @@ class RedisKeyStoreIT extends KeyStoreContract {
             assertThatThrownBy(() -> jedis.evalsha(flush)).isInstanceOf(JedisDataException.class)
                     .hasMessageContaining("can't run this command");
             assertThat(jedis.del("q:{acl}:allowed")).isEqualTo(1);
-        }
-    }
-
-    /**
-     * Keys claimed before claims became one Redis string are hashes (o = owner, t = claimed at, s = state, r = response,
-     * f = fingerprint); after an upgrade they must still count, and a write turns them into the string form.
-     */
-    @Test
-    void shouldHonourKeysClaimedInTheFormerHashFormat() {
-        String id = UUID.randomUUID().toString();
-        String legacy = RedisKeys.of("it", "legacy-" + id);
-        String done = RedisKeys.of("it", "done-" + id);
-        try (var admin = RedisEndpoint.parse(stack.currentMasterAddress(), stack.redisPassword())
-                .connect(Duration.ofSeconds(2))) {
-            long claimedAt = Long.parseLong(admin.time().get(0)) * 1000 - 5_000;
-            admin.hset(legacy, Map.of("o", "owner-a", "t", Long.toString(claimedAt), "s", "P"));
-            admin.pexpire(legacy, DAY.toMillis());
-            admin.hset(done, Map.of("o", "owner-a", "t", Long.toString(claimedAt), "s", "C", "r", "{\"ok\":true}",
-                    "f", "fp-1"));
-            admin.pexpire(done, DAY.toMillis());
-            var store = open(RetryPolicy.defaults());
-
-            var duplicate = store.claim("it", "legacy-" + id, "owner-b", DAY);
-            assertThat(duplicate).isInstanceOf(ClaimResult.Duplicate.class);
-            assertThat(((ClaimResult.Duplicate) duplicate).existingOwner()).isEqualTo("owner-a");
-            assertThat(((ClaimResult.Duplicate) duplicate).age()).isBetween(Duration.ofSeconds(4), Duration.ofSeconds(60));
-            assertThat(store.status("it", "done-" + id)).hasValueSatisfying(status -> {
-                assertThat(status.state()).isEqualTo(KeyState.COMPLETED);
-                assertThat(status.response()).contains("{\"ok\":true}");
-                assertThat(status.fingerprint()).contains("fp-1");
-            });
-            assertThat(store.claimKey("it", "done-" + id, "owner-b", DAY, Optional.empty()))
-                    .isInstanceOf(KeyClaim.Completed.class);
-
-            assertThat(store.claim("it", "legacy-" + id, "owner-a", DAY)).isInstanceOf(ClaimResult.Replayed.class);
-            assertThat(admin.type(legacy)).isEqualTo("string");
-            assertThat(admin.pttl(legacy)).isGreaterThan(DAY.toMillis() - 60_000);
-            assertThat(store.complete("it", "legacy-" + id, "owner-a", "done", Optional.empty()))
-                    .isInstanceOf(CompleteResult.Completed.class);
-            assertThat(store.status("it", "legacy-" + id)).hasValueSatisfying(status -> {
-                assertThat(status.owner()).isEqualTo("owner-a");
-                assertThat(status.age()).isGreaterThanOrEqualTo(Duration.ofSeconds(4));
-                assertThat(status.response()).contains("done");
-            });
         }
     }
 
