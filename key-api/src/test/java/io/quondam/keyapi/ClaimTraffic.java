@@ -4,16 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,8 +29,7 @@ final class ClaimTraffic {
     private final String token;
     private final String keyPrefix;
     private final int clients;
-    private final ExecutorService threads;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ClientThreads threads;
     private final AtomicInteger claimed = new AtomicInteger();
     private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final Map<String, String> winners = new ConcurrentHashMap<>();
@@ -44,20 +40,17 @@ final class ClaimTraffic {
         this.token = token;
         this.keyPrefix = keyPrefix;
         this.clients = clients;
-        this.threads = Executors.newFixedThreadPool(clients);
+        this.threads = new ClientThreads("claim clients", clients, Duration.ofSeconds(60));
     }
 
     void start() {
-        for (int c = 0; c < clients; c++) {
-            int clientId = c;
-            threads.submit(() -> {
-                for (int i = 0; running.get(); i++) {
-                    String key = keyPrefix + "-" + clientId + "-" + i;
-                    claim(key, "a");
-                    claim(key, "b");
-                }
-            });
-        }
+        threads.start((clientId, running) -> {
+            for (int i = 0; running.getAsBoolean(); i++) {
+                String key = keyPrefix + "-" + clientId + "-" + i;
+                claim(key, "a");
+                claim(key, "b");
+            }
+        });
     }
 
     private void claim(String key, String owner) {
@@ -73,11 +66,7 @@ final class ClaimTraffic {
     }
 
     void stop() throws InterruptedException {
-        running.set(false);
-        threads.shutdown();
-        if (!threads.awaitTermination(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("claim clients did not stop within 60 s");
-        }
+        threads.stop();
     }
 
     int claimed() {

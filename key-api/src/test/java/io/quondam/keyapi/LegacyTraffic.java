@@ -1,12 +1,9 @@
 package io.quondam.keyapi;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,9 +23,7 @@ final class LegacyTraffic {
     private final ApiClient client;
     private final String token;
     private final String shard;
-    private final int clients;
-    private final ExecutorService threads;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ClientThreads threads;
     private final AtomicInteger registered = new AtomicInteger();
     private final AtomicInteger unavailable = new AtomicInteger();
     private final Map<String, KeyOutcome> outcomes = new ConcurrentHashMap<>();
@@ -37,33 +32,29 @@ final class LegacyTraffic {
         this.client = client;
         this.token = token;
         this.shard = shard;
-        this.clients = clients;
-        this.threads = Executors.newFixedThreadPool(clients);
+        this.threads = new ClientThreads("legacy clients", clients, Duration.ofSeconds(90));
     }
 
     void start() {
-        for (int c = 0; c < clients; c++) {
-            int clientId = c;
-            threads.submit(() -> {
-                for (int i = 0; running.get(); i++) {
-                    String key = clientId + "-" + i;
-                    if (send("PUT", key) == null) {
-                        continue; // gave up: never acknowledged, nothing to check
-                    }
-                    registered.incrementAndGet();
-                    var outcome = new KeyOutcome();
-                    outcomes.put(key, outcome);
-                    for (String consumer : new String[] {"a", "b"}) {
-                        String body = send("DELETE", key);
-                        if (body == null) {
-                            outcome.ambiguous = true;
-                        } else if (body.contains("\"claimed\":true")) {
-                            outcome.consumed.incrementAndGet();
-                        }
+        threads.start((clientId, running) -> {
+            for (int i = 0; running.getAsBoolean(); i++) {
+                String key = clientId + "-" + i;
+                if (send("PUT", key) == null) {
+                    continue; // gave up: never acknowledged, nothing to check
+                }
+                registered.incrementAndGet();
+                var outcome = new KeyOutcome();
+                outcomes.put(key, outcome);
+                for (int consumer = 1; consumer <= 2; consumer++) { // two consumers, one after the other
+                    String body = send("DELETE", key);
+                    if (body == null) {
+                        outcome.ambiguous = true;
+                    } else if (body.contains("\"claimed\":true")) {
+                        outcome.consumed.incrementAndGet();
                     }
                 }
-            });
-        }
+            }
+        });
     }
 
     /** The body of the first definite (2xx) answer, or null if none came in time; marks 503s. */
@@ -97,11 +88,7 @@ final class LegacyTraffic {
     }
 
     void stop() throws InterruptedException {
-        running.set(false);
-        threads.shutdown();
-        if (!threads.awaitTermination(90, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("legacy clients did not stop within 90 s");
-        }
+        threads.stop();
     }
 
     int registered() {
