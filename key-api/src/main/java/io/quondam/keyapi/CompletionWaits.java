@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Claims that found their key IN_PROGRESS for another owner and asked to wait ({@code Prefer: wait=N}). One thread
@@ -33,6 +34,7 @@ final class CompletionWaits implements AutoCloseable {
     private final KeyOperations store;
     private final Map<WaitedKey, List<Waiter>> waiting = new HashMap<>();
     private final AtomicBoolean checking = new AtomicBoolean();
+    private final AtomicInteger waitingClaims = new AtomicInteger();
     private final ScheduledExecutorService ticker;
 
     CompletionWaits(KeyOperations store, Duration tick) {
@@ -48,6 +50,8 @@ final class CompletionWaits implements AutoCloseable {
     /** The answer to {@code claim}, which found {@code seen}, once the key changes hands or {@code wait} has passed. */
     CompletableFuture<KeyClaim> await(KeyOperation.ClaimKey claim, KeyClaim.InProgress seen, Duration wait) {
         var answer = new CompletableFuture<KeyClaim>();
+        waitingClaims.incrementAndGet();
+        answer.whenComplete((answered, failure) -> waitingClaims.decrementAndGet());
         var waiter = new Waiter(claim, seen, System.nanoTime() + wait.toNanos(), answer);
         synchronized (waiting) {
             waiting.computeIfAbsent(new WaitedKey(claim.namespace(), claim.key()), k -> new ArrayList<>()).add(waiter);
@@ -55,10 +59,9 @@ final class CompletionWaits implements AutoCloseable {
         return answer;
     }
 
+    /** Claims waiting now, from the moment they start to wait until they are answered. */
     int waiting() {
-        synchronized (waiting) {
-            return waiting.values().stream().mapToInt(List::size).sum();
-        }
+        return waitingClaims.get();
     }
 
     /** One status read per waited key; skipped while the previous tick's reads are still out. */

@@ -2,6 +2,7 @@ package io.quondam.keyapi;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,6 +33,8 @@ public final class KeyApi {
     public static Javalin create(KeyApiConfig config, KeyStore store, MeterRegistry registry) {
         var operations = store instanceof KeyOperations async ? async : KeyOperations.direct(store);
         var waits = new CompletionWaits(operations, WAIT_TICK);
+        Gauge.builder("quondam.api.claims.waiting", waits, CompletionWaits::waiting)
+                .description("Claims waiting for a key another request holds (Prefer: wait)").register(registry);
         var service = new KeyService(operations, waits, config, registry, Clock.systemUTC());
         var readiness = new StoreReadiness(store, READINESS_INTERVAL, READINESS_STALE_AFTER);
         return Javalin.create(javalin -> {

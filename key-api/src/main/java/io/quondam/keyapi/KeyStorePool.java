@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -58,6 +59,7 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
     private final Duration queueTimeout;
     private final int minReplicas;
     private final Duration waitTimeout;
+    private final LongSupplier nanoClock;
     private volatile boolean closed;
 
     /** A pool that answers writes without waiting for replicas (tests, or a Redis without replicas). */
@@ -71,6 +73,13 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
      */
     public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration queueTimeout, int minReplicas,
                         Duration waitTimeout) {
+        this(size, newSession, queueTimeout, minReplicas, waitTimeout, System::nanoTime);
+    }
+
+    /** With {@code nanoClock} as the time a request is queued and expires by (tests move it by hand). */
+    KeyStorePool(int size, Supplier<KeyStore> newSession, Duration queueTimeout, int minReplicas, Duration waitTimeout,
+                 LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.sessions = Stream.generate(newSession).limit(size).toList();
         this.queueTimeout = queueTimeout;
         this.minReplicas = minReplicas;
@@ -96,7 +105,7 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
             answer.completeExceptionally(new KeyStoreUnavailableException("the key store is closing", null));
             return answer;
         }
-        queue.add(new Queued<>(operation, answer, System.nanoTime()));
+        queue.add(new Queued<>(operation, answer, nanoClock.getAsLong()));
         return answer;
     }
 
@@ -125,7 +134,7 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
 
     /** Requests that waited longer than the queue timeout are answered unavailable instead of sent. */
     private List<Queued<?>> expireStale(List<Queued<?>> group) {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         var live = new ArrayList<Queued<?>>(group.size());
         for (var queued : group) {
             if (now - queued.queuedAtNanos() > queueTimeout.toNanos()) {

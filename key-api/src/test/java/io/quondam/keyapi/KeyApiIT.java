@@ -39,6 +39,7 @@ class KeyApiIT {
     private static final String TOKEN = "it-token";
     private static LocalStack stack;
     private static KeyStorePool store;
+    private static PrometheusMeterRegistry registry;
     private static Javalin app;
     private static ApiClient client;
 
@@ -47,7 +48,7 @@ class KeyApiIT {
         Path dir = Path.of("target", "it-stack");
         Files.createDirectories(dir);
         stack = LocalStack.start(StackOptions.ephemeral(dir).withTopics(Map.of()));
-        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var settings = RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), "",
                 stack.sentinelPassword())
                 .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD);
@@ -180,7 +181,8 @@ class KeyApiIT {
         assertThat(client.json("PUT", path, TOKEN, "{\"owner\":\"req-1\"}").statusCode()).isEqualTo(201);
         var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> client.send("PUT", path, TOKEN,
                 "application/json", "{\"owner\":\"req-2\"}", "wait=10"));
-        Thread.sleep(300);
+        Await.until(Duration.ofSeconds(10), () -> registry.get("quondam.api.claims.waiting").gauge().value() == 1,
+                "the second claim to wait");
         assertThat(waiting).isNotDone();
 
         client.json("PUT", path + "/result", TOKEN, "{\"owner\":\"req-1\",\"response\":\"done\"}");
@@ -281,7 +283,10 @@ class KeyApiIT {
             stack.isolate(oldPort);
             try {
                 stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
-                Thread.sleep(1000); // key-api's sessions still write to the old master
+                // key-api's sessions still reach the old master: let 50 more requests be answered before it heals.
+                int answered = traffic.registered() + traffic.unavailable();
+                Await.until(Duration.ofSeconds(60), () -> traffic.registered() + traffic.unavailable() >= answered + 50,
+                        "50 more answers while the old master is cut off");
             } finally {
                 stack.heal(oldPort);
             }
@@ -309,10 +314,10 @@ class KeyApiIT {
                 .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD)
                 .withRetry(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)))
                 .withTimeouts(Duration.ofMillis(200), Duration.ofMillis(200));
-        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (var impatient = new KeyStorePool(2, () -> new RedisKeyStore(settings, registry, "key-api-it-outage"),
+        var outageRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (var impatient = new KeyStorePool(2, () -> new RedisKeyStore(settings, outageRegistry, "key-api-it-outage"),
                 Duration.ofSeconds(5))) {
-            var outageApp = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), impatient, registry)
+            var outageApp = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), impatient, outageRegistry)
                     .start("127.0.0.1", 0);
             try {
                 var outageClient = new ApiClient(outageApp.port());

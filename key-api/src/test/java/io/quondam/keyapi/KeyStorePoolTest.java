@@ -119,11 +119,12 @@ class KeyStorePoolTest {
     @Test
     void shouldAnswerUnavailableToARequestThatWaitedLongerThanTheQueueTimeout() throws Exception {
         var session = new GatedSession();
-        try (var pool = new KeyStorePool(1, () -> session, Duration.ofMillis(50), 1, Duration.ofMillis(10))) {
+        var now = new java.util.concurrent.atomic.AtomicLong();
+        try (var pool = new KeyStorePool(1, () -> session, Duration.ofMillis(50), 1, Duration.ofMillis(10), now::get)) {
             var blocker = pool.submit(new KeyOperation.Status("t", "nothing"));
             session.inFirstGroup.await();
             var stale = pool.submit(new KeyOperation.ClaimKey("t", "k", "req-1", DAY, Optional.empty()));
-            Thread.sleep(200);
+            now.addAndGet(Duration.ofMillis(51).toNanos()); // the request has waited longer than the queue timeout
             session.release.countDown();
 
             assertThat(blocker.get(5, TimeUnit.SECONDS)).isEmpty();

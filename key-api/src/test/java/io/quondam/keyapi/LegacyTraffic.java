@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Client threads on the legacy routes, as the original service's clients used them: register a fresh key, then two
- * consumers consume it one after the other. A 503 is retried (with a pause) until a definite answer comes, and every
+ * consumers consume it one after the other. A 503 is retried until a definite answer comes, and every
  * answer is recorded per key, so that a test can tell a key consumed twice from one whose consume was ambiguous.
  */
 final class LegacyTraffic {
@@ -70,21 +70,13 @@ final class LegacyTraffic {
                 throw new IllegalStateException(method + " /keys answered " + response.statusCode() + ": "
                         + response.body());
             }
+            // Retried at once: key-api answers 503 only after its own bounded retries and WAITs.
             unavailable.incrementAndGet();
             if (method.equals("DELETE")) {
                 outcomes.get(key).ambiguous = true; // the delete may have happened: a retry may answer false
             }
-            pause();
         }
         return null;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     void stop() throws InterruptedException {
