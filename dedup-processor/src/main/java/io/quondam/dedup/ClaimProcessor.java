@@ -89,8 +89,7 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
                     + " pending-claims changelog, has " + largest + " bytes as a producer counts them, more than the "
                     + limit.maxBytes() + " that the processor's producer sends (max.request.size)");
             metrics.record(DedupMetrics.Outcome.DEAD_LETTER);
-            context.forward(DeadLetters.of(output, error,
-                    new DeadLetters.Source(source.topic(), source.partition(), source.offset()), limit),
+            context.forward(DeadLetters.of(output, error, DeadLetters.Source.of(source), limit),
                     DedupTopology.DEAD_LETTER_SINK);
             return;
         }

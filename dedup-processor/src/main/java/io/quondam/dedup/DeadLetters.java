@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The dead letter of a record: the original with headers that tell an operator why it was dead-lettered and where it
@@ -26,6 +27,9 @@ public final class DeadLetters {
 
     /** Where a record was read: its input topic, partition and offset. */
     record Source(String topic, int partition, long offset) {
+        static Source of(RecordMetadata metadata) {
+            return new Source(metadata.topic(), metadata.partition(), metadata.offset());
+        }
     }
 
     private DeadLetters() {

@@ -3,7 +3,6 @@ package io.quondam.dedup;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * First node after the source: finds each record's idempotency key and passes it on to the claim node, or sends
@@ -43,11 +42,9 @@ final class ExtractKeyProcessor implements Processor<byte[], byte[], byte[], Obj
             String key = extractor.extract(record.key(), record.value(), record.headers());
             context.forward(record.withValue(new ExtractedRecord(key, record.value())), DedupTopology.CLAIM_NODE);
         } catch (BadRecordException e) {
-            RecordMetadata source = context.recordMetadata().orElseThrow();
             metrics.record(DedupMetrics.Outcome.DEAD_LETTER);
-            context.forward(DeadLetters.of(record, e,
-                    new DeadLetters.Source(source.topic(), source.partition(), source.offset()), limit),
-                    DedupTopology.DEAD_LETTER_SINK);
+            context.forward(DeadLetters.of(record, e, DeadLetters.Source.of(context.recordMetadata().orElseThrow()),
+                    limit), DedupTopology.DEAD_LETTER_SINK);
         }
     }
 }
