@@ -127,7 +127,7 @@ final class ChaosRun {
 
     /**
      * Transaction markers Kafka dropped for partitions without a leader, which breaks a transaction's atomicity
-     * (README, "A crashed single-node Kafka can lose a committed transaction"): for a run that lost or leaked, the
+     * (docs/evidence.md, "A crashed single-node Kafka can lose a committed transaction"): for a run that lost or leaked, the
      * second.
      */
     private void printDroppedMarkers(LocalStack stack) {

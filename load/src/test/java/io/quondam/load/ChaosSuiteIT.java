@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * floors): each fault strikes mid-stream on a fresh stack, and the ledger must come out exactly once. Each scenario's
  * row and fault log are appended to {@code target/chaos-it/results.txt}. Every scenario runs with the default
  * {@code QUONDAM_MIN_REPLICAS=2}; with 1, redis-master-kill leaked 42 of 9,000 in a CI run and sentinels-down 69 of
- * 6,000 in one local run (see README "Fault matrix").
+ * 6,000 in one local run (see docs/evidence.md, "Fault matrix").
  */
 class ChaosSuiteIT {
     private static final double SCALE = 0.1;
