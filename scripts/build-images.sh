@@ -41,7 +41,7 @@ fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tag="${QUONDAM_IMAGE_TAG:-local}"
-services=(dedup-processor key-api payments-consumer)
+services=(dedup-processor key-api payments-consumer redis-guard)
 
 if [[ "$target" == minikube ]]; then
   # Point docker at the daemon inside minikube: the pods find the images there without a registry.

@@ -317,6 +317,25 @@ class ConsistencyTest {
                 .anyMatch(mount -> mount.getMountPath().equals(value(dedupEnv, "QUONDAM_STATE_DIR")));
     }
 
+    /** Sentinel may promote a node only while its guard says so: every Redis pod runs one, and starts unpromotable. */
+    @ParameterizedTest
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/minikube"})
+    void shouldRunTheGuardBesideEveryRedisNodeAndStartItUnpromotable(String overlay) {
+        var build = k8s(overlay);
+        var pod = build.get("StatefulSet", "redis").as(StatefulSet.class).getSpec().getTemplate().getSpec();
+        var guard = pod.getContainers().stream().filter(c -> c.getName().equals("redis-guard")).findFirst();
+        assertThat(guard).as("redis-guard sidecar").isPresent();
+        assertThat(guard.get().getImage()).isEqualTo("quondam/redis-guard:local");
+        var sources = ServiceSources.of("redis-guard");
+        var names = guard.get().getEnv().stream().map(EnvVar::getName).toList();
+        assertThat(names).contains("QUONDAM_GUARD_PASSWORD", "QUONDAM_GUARD_SENTINELS").allMatch(sources::reads);
+        assertThat(value(environment(build, guard.get()), "QUONDAM_GUARD_SENTINELS"))
+                .isEqualTo(value(environment(build, container(build, "key-api")), "QUONDAM_REDIS_SENTINELS"));
+        String redisConf = build.get("ConfigMap", "redis-scripts").as(ConfigMap.class).getData().get("redis.conf");
+        assertThat(redisConf).containsPattern("(?m)^replica-priority 0$");
+        assertThat(Repository.read(Repository.path("scripts/build-images.sh"))).contains("redis-guard");
+    }
+
     @Test
     void shouldChartOnlyMetricsThatTheServicesRegister() throws Exception {
         var dashboard = ManifestParser.YAML.readTree(

@@ -28,6 +28,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration SENTINEL_AGREEMENT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RESUME_TIMEOUT = Duration.ofSeconds(5);
     private static final String ISOLATED_PASSWORD = "quondam-isolated";
+    private static final String GUARD_NAME = "redis-guard";
+    private static final Duration GUARD_TIMEOUT = Duration.ofSeconds(30);
 
     private final StackOptions options;
     private final StackLayout layout;
@@ -39,6 +41,7 @@ public final class LocalStack implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::killAll, "local-stack-shutdown");
     private KafkaCluster kafka;
     private volatile PostgresNode postgres;
+    private volatile ChildProcess guard;
     private boolean hooked;
 
     private LocalStack(StackOptions options) {
@@ -75,6 +78,12 @@ public final class LocalStack implements AutoCloseable {
         for (int port : options.redisPorts().subList(1, 3)) {
             startRedisNode(port, OptionalInt.of(masterPort));
         }
+        startGuard();
+        // Sentinels read a replica's priority only every 10 s: they start once the guard made both replicas promotable.
+        for (int port : options.redisPorts().subList(1, 3)) {
+            Await.until(GUARD_TIMEOUT, () -> redisNode(port).endpoint().replicaPriority(RedisNode.PING_TIMEOUT) > 0,
+                    "the guard to make redis-" + port + " promotable");
+        }
         for (int port : options.sentinelPorts()) {
             sentinels.add(SentinelNode.start(redisServer, layout, port, masterPort, options));
         }
@@ -85,6 +94,34 @@ public final class LocalStack implements AutoCloseable {
         LOG.info("Local stack up in {} ms: Kafka {}, Sentinels {}, master {}, dir {}",
                 (System.nanoTime() - started) / 1_000_000, bootstrapServers(), sentinelAddresses(),
                 currentMasterAddress(), options.dir());
+    }
+
+    /**
+     * Starts redis-guard, one process guarding every data node of the stack as a sidecar guards its pod's node: a
+     * node is promotable (replica-priority above 0) only while it is an online, caught-up replica.
+     */
+    public synchronized ChildProcess startGuard() {
+        if (guard != null && guard.isAlive()) {
+            throw new StackException("redis-guard already runs: " + guard);
+        }
+        String nodes = options.redisPorts().stream().map(port -> "127.0.0.1:" + port)
+                .collect(java.util.stream.Collectors.joining(","));
+        guard = ChildJvm.of("io.quondam.guard.Main")
+                .withJvmOptions("-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                .withEnvironment(Map.of("QUONDAM_GUARD_REDIS", nodes, "QUONDAM_GUARD_PASSWORD", redisPassword(),
+                        "QUONDAM_GUARD_SENTINELS", String.join(",", sentinelAddresses()),
+                        "QUONDAM_GUARD_MASTER_NAME", masterName(),
+                        "QUONDAM_GUARD_SENTINEL_PASSWORD", sentinelPassword()))
+                .start(GUARD_NAME, layout.logFile(GUARD_NAME), layout.pidFile(GUARD_NAME));
+        return guard;
+    }
+
+    /** The redis-guard process, to kill it in a test ({@code guard().kill9()}) and {@link #startGuard()} again. */
+    public ChildProcess guard() {
+        if (guard == null) {
+            throw new IllegalStateException("redis-guard has not been started");
+        }
+        return guard;
     }
 
     private RedisNode startRedisNode(int port, OptionalInt masterPort) {
@@ -364,6 +401,9 @@ public final class LocalStack implements AutoCloseable {
         }
         sentinels.forEach(sentinel -> processes.add(sentinel.process()));
         redisNodes.values().forEach(node -> processes.add(node.process()));
+        if (guard != null) {
+            processes.add(guard);
+        }
         if (postgres != null) {
             processes.add(postgres.process());
         }

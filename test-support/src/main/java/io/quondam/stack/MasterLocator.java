@@ -64,7 +64,8 @@ record MasterLocator(List<RedisEndpoint> sentinels, String masterName) {
 
     /**
      * True when every Sentinel sees a calm topology: the master without down or failover flags, and the given number
-     * of replicas, each up and linked to it. Tests that fail Redis over wait for this before the next test starts.
+     * of replicas, each up, linked to it and promotable. Tests that fail Redis over wait for this before the next test
+     * starts.
      */
     public boolean allSentinelsSettled(int replicas) {
         for (RedisEndpoint sentinel : sentinels) {
@@ -74,7 +75,8 @@ record MasterLocator(List<RedisEndpoint> sentinels, String masterName) {
                 }
                 var linked = jedis.sentinelReplicas(masterName).stream()
                         .filter(replica -> "slave".equals(replica.get("flags"))
-                                && "ok".equals(replica.get("master-link-status")))
+                                && "ok".equals(replica.get("master-link-status"))
+                                && Integer.parseInt(replica.getOrDefault("slave-priority", "0")) > 0)
                         .count();
                 if (linked < replicas) {
                     return false;

@@ -52,6 +52,24 @@ public record RedisEndpoint(String host, int port, String password) {
         }
     }
 
+    /** Whether the node is a replica in the middle of a full resync from its master. */
+    public boolean syncing(Duration timeout) {
+        try (Jedis jedis = connect(timeout)) {
+            return jedis.info("replication").contains("master_sync_in_progress:1");
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    /** The node's replica-priority (0: Sentinel never promotes it), or -1 when it does not answer. */
+    public int replicaPriority(Duration timeout) {
+        try (Jedis jedis = connect(timeout)) {
+            return Integer.parseInt(jedis.configGet("replica-priority").getOrDefault("replica-priority", "-1"));
+        } catch (JedisException e) {
+            return -1;
+        }
+    }
+
     /**
      * How far this node has read the replication stream: {@code slave_repl_offset} of a replica (frozen at its last
      * byte once its master is gone), {@code master_repl_offset} of a master; empty when the node does not answer.

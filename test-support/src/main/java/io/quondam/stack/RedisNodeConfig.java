@@ -30,6 +30,8 @@ record RedisNodeConfig(int port, Path dir, String password, OptionalInt masterPo
                 // A master refuses writes unless a replica is at most 5 s behind: bounds what a failover can lose.
                 .append("min-replicas-to-write 1\n")
                 .append("min-replicas-max-lag 5\n")
+                // Never promotable until its guard (redis-guard) sees it online and caught up with its master.
+                .append("replica-priority 0\n")
                 .append("repl-diskless-sync yes\n")
                 .append("repl-diskless-sync-delay 0\n")
                 // Empty logfile means stdout, which ChildProcess sends to logs/<name>.log with any startup error.
