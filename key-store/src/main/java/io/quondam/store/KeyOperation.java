@@ -30,6 +30,16 @@ public sealed interface KeyOperation<T> {
         return outcome.failure() == null && wrote((T) outcome.result());
     }
 
+    /**
+     * What to answer for this call when it was sent again because its first attempt could not be confirmed (its
+     * connection was replaced in a failover, or its WAIT failed) and the caller has not been answered yet:
+     * {@code again}, except where the second attempt only sees the first one's own write ("already yours"), which
+     * is then answered as the first attempt was.
+     */
+    default Outcome resent(Outcome first, Outcome again) {
+        return again;
+    }
+
     /** Runs this call alone and keeps its failure, if any, as its outcome. */
     default Outcome outcomeOn(KeyStore store) {
         try {
@@ -70,6 +80,14 @@ public sealed interface KeyOperation<T> {
         @Override
         public boolean wrote(KeyClaim result) {
             return result instanceof KeyClaim.Claimed || result instanceof KeyClaim.AlreadyOwned;
+        }
+
+        @Override
+        public Outcome resent(Outcome first, Outcome again) {
+            if (first.result() instanceof KeyClaim.Claimed && again.result() instanceof KeyClaim.AlreadyOwned owned) {
+                return Outcome.of(new KeyClaim.Claimed(owned.owner(), owned.expiresIn()));
+            }
+            return again;
         }
     }
 
@@ -116,6 +134,12 @@ public sealed interface KeyOperation<T> {
         public boolean wrote(Boolean result) {
             return result;
         }
+
+        @Override
+        public Outcome resent(Outcome first, Outcome again) {
+            // The first attempt deleted the key; the second finds it gone, possibly by that very delete.
+            return Boolean.TRUE.equals(first.result()) && again.failure() == null ? first : again;
+        }
     }
 
     /** {@link KeyStore#claimAll}. */
@@ -132,6 +156,22 @@ public sealed interface KeyOperation<T> {
         @Override
         public boolean wrote(List<ClaimResult> result) {
             return result.stream().anyMatch(ClaimResult::ownedByCaller);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Outcome resent(Outcome first, Outcome again) {
+            if (!(first.result() instanceof List<?>) || !(again.result() instanceof List<?>)) {
+                return again;
+            }
+            var before = (List<ClaimResult>) first.result();
+            var after = (List<ClaimResult>) again.result();
+            var merged = new java.util.ArrayList<ClaimResult>(after.size());
+            for (int i = 0; i < after.size(); i++) {
+                merged.add(before.get(i) instanceof ClaimResult.Claimed && after.get(i) instanceof ClaimResult.Replayed
+                        ? before.get(i) : after.get(i));
+            }
+            return Outcome.of(List.copyOf(merged));
         }
     }
 }

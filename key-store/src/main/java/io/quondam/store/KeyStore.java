@@ -53,17 +53,17 @@ public interface KeyStore extends AutoCloseable {
     }
 
     /**
-     * The services' default for {@link #awaitReplication}: both replicas of the shipped topology (a master and two
-     * replicas). Sentinel may promote either one, choosing by replication offsets it read up to seconds earlier, so
-     * only a claim that both hold survives every failover; fewer trades that guarantee for claims that keep
-     * succeeding while a replica is down.
+     * The services' default for {@link #awaitReplication}: at least one replica, and every replica the master counts as
+     * online. With the redis-guard beside each node, only such replicas are promotable, so a claim they all hold
+     * survives any single fault, and a replica that is down or resyncing is neither waited for nor promotable.
      */
-    int DEFAULT_MIN_REPLICAS = 2;
+    int DEFAULT_MIN_REPLICAS = 1;
 
     /**
      * Returns once every write made through this instance (claims, completions and releases that changed a key) is held
-     * by at least {@code minReplicas} replicas, or throws
-     * {@link ReplicationException}. Never waits when nothing was written since the last successful call.
+     * by at least {@code minReplicas} replicas and, on Redis, by every replica the master counts as online; or throws
+     * {@link ReplicationException}. Never waits when nothing was written since the last successful call, nor when
+     * {@code minReplicas} is 0.
      */
     void awaitReplication(int minReplicas, Duration timeout);
 

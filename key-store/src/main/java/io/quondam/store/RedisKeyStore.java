@@ -3,6 +3,7 @@ package io.quondam.store;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -27,12 +29,19 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 public final class RedisKeyStore implements KeyStore {
     private static final Logger log = LoggerFactory.getLogger(RedisKeyStore.class);
     static final int KEYS_PER_SCRIPT_CALL = 256;
+    /** The most unconfirmed claims a session remembers to send again after a failover. */
+    static final int MAX_REMEMBERED_CLAIMS = 100_000;
+    /** How long one WAIT blocks before the online replicas are counted again. */
+    static final Duration WAIT_SLICE = Duration.ofMillis(200);
 
     private final RedisMasterLocator locator;
     private final RetryPolicy retry;
     private final Timer claimLatency;
     private final Counter reconnects;
     private final Counter failovers;
+    private final Counter claimsResent;
+    private final Counter confirmedLost;
+    private final Counter confirmedUnverified;
 
     private Jedis connection;
     /** The master of {@link #connection} for logs: as announced, with the address it was reached through if mapped. */
@@ -43,7 +52,18 @@ public final class RedisKeyStore implements KeyStore {
     private long unconfirmedWrites;
     /** A connection holding unconfirmed writes was replaced: those writes may be gone with the old master. */
     private boolean unconfirmedWritesLost;
+    /**
+     * The claims ({@link KeyOperation.Claim}, the processor's) written since the last confirmation, to send again to
+     * a new master when the connection that wrote them was replaced before WAIT; empty and unusable once writes of
+     * other kinds, or more than {@link #MAX_REMEMBERED_CLAIMS}, were made meanwhile.
+     */
+    private final List<ClaimRequest> unconfirmedClaims = new ArrayList<>();
+    private boolean unconfirmedClaimsComplete = true;
     private boolean scriptLoaded;
+    /** The replication history of the master this connection reaches, read when it connected. */
+    private String connectionHistory = "";
+    /** The history and offset of the master at the last successful WAIT: what any later master must hold. */
+    private ReplicationHistory confirmed = ReplicationHistory.NONE;
     private boolean closed;
 
     public RedisKeyStore(RedisSettings settings, MeterRegistry registry, String clientName) {
@@ -57,6 +77,17 @@ public final class RedisKeyStore implements KeyStore {
                 .description("Redis connections replaced after an error").register(registry);
         this.failovers = Counter.builder("quondam.redis.failovers")
                 .description("Times a new connection found a different master than the previous one")
+                .register(registry);
+        this.confirmedLost = Counter.builder("quondam.redis.confirmed.lost")
+                .description("Masters found after a reconnect that provably lack writes this session had confirmed")
+                .register(registry);
+        this.confirmedUnverified = Counter.builder("quondam.redis.confirmed.unverified")
+                .description("Masters found after a reconnect whose history cannot show that they hold this session's"
+                        + " confirmed writes (two failovers in a row, or a master restarted empty)")
+                .register(registry);
+        this.claimsResent = Counter.builder("quondam.redis.claims.resent")
+                .description("Unconfirmed claims sent again to a new master after the connection that made them was"
+                        + " replaced (a failover)")
                 .register(registry);
     }
 
@@ -124,6 +155,9 @@ public final class RedisKeyStore implements KeyStore {
                 }
                 results.add(outcome);
             }
+            for (int i = 0; i < commands.size(); i++) {
+                remember(operations.get(i), results.get(i));
+            }
             return results;
         });
         if (operations.stream().anyMatch(op -> op instanceof KeyOperation.Claim || op instanceof KeyOperation.ClaimKey)) {
@@ -132,31 +166,154 @@ public final class RedisKeyStore implements KeyStore {
         return outcomes;
     }
 
-    @Override
-    public synchronized void awaitReplication(int minReplicas, Duration timeout) {
-        if (unconfirmedWritesLost) {
-            unconfirmedWritesLost = false;
-            unconfirmedWrites = 0;
-            throw new ReplicationException("the Redis connection was replaced before its claims were confirmed;"
-                    + " they may have been lost in a failover");
-        }
-        if (unconfirmedWrites == 0 || minReplicas == 0) {
+    /** Keeps what {@link #resendClaims} needs to send a write of this operation again to a new master. */
+    @SuppressWarnings("unchecked")
+    private void remember(KeyOperation<?> operation, KeyOperation.Outcome outcome) {
+        if (!operation.wrote(outcome) || !unconfirmedClaimsComplete) {
             return;
         }
-        long acknowledged;
-        try {
-            acknowledged = connection.waitReplicas(minReplicas, timeout.toMillis());
-        } catch (JedisConnectionException e) {
-            dropConnection(e);
-            unconfirmedWritesLost = false;
-            unconfirmedWrites = 0;
-            throw new ReplicationException("WAIT failed: " + e.getMessage(), e);
+        if (operation instanceof KeyOperation.Claim claim && unconfirmedClaims.size() < MAX_REMEMBERED_CLAIMS) {
+            var results = (List<ClaimResult>) outcome.result();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).ownedByCaller()) {
+                    unconfirmedClaims.add(claim.requests().get(i));
+                }
+            }
+        } else {
+            unconfirmedClaimsComplete = false; // another kind of write, or too many: none is sent again
+            unconfirmedClaims.clear();
         }
-        if (acknowledged < minReplicas) {
-            throw new ReplicationLagException("WAIT " + minReplicas + " " + timeout.toMillis() + ": only "
-                    + acknowledged + " replica(s) acknowledged the claims of this connection");
-        }
+    }
+
+    private void forgetUnconfirmed() {
         unconfirmedWrites = 0;
+        unconfirmedClaims.clear();
+        unconfirmedClaimsComplete = true;
+    }
+
+    /**
+     * The connection that made the unconfirmed claims was replaced, so a failover may have taken them: claim them
+     * again on the master found now. Each must still be the caller's (replayed, or claimed anew if it was lost), or the
+     * writes cannot be confirmed; the WAIT that follows then covers them on the new master.
+     */
+    private void resendClaims() {
+        var claims = List.copyOf(unconfirmedClaims);
+        forgetUnconfirmed();
+        var results = runOne(new KeyOperation.Claim(claims));
+        claimsResent.increment(claims.size());
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) instanceof ClaimResult.Duplicate duplicate) {
+                throw new ReplicationException("the Redis connection was replaced before its claims were confirmed,"
+                        + " and the master now gives " + claims.get(i).key() + " to " + duplicate.existingOwner());
+            }
+        }
+        log.warn("Sent {} unconfirmed claims again to {}: the connection that made them was replaced", claims.size(),
+                master);
+    }
+
+    /**
+     * WAIT until at least {@code minReplicas} replicas, and every replica the master counts as online, hold the writes
+     * of this connection. The online set is read with ROLE after the writes and again after each slice of
+     * {@link #WAIT_SLICE} that ends short, so a replica that drops out (killed, disconnected, resyncing) stops
+     * being waited for at once, and one that comes back is waited for from its first moment online. That is safe
+     * only because a replica the master does not count is not promotable either: the redis-guard beside each node
+     * keeps its replica-priority at 0 until it is online and caught up.
+     */
+    @Override
+    public synchronized void awaitReplication(int minReplicas, Duration timeout) {
+        try {
+            confirm(minReplicas, timeout);
+        } catch (ReplicationLagException e) {
+            throw e; // the writes are still on this connection: a later WAIT may confirm them
+        } catch (RuntimeException e) {
+            // They may be gone with a replaced connection, and the caller gives up on them (the processor aborts its
+            // transaction): remember none of them.
+            unconfirmedWritesLost = false;
+            forgetUnconfirmed();
+            throw e;
+        }
+    }
+
+    private void confirm(int minReplicas, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (unconfirmedWritesLost) {
+                unconfirmedWritesLost = false;
+                if (!unconfirmedClaimsComplete || unconfirmedClaims.isEmpty()) {
+                    throw new ReplicationException("the Redis connection was replaced before its writes were"
+                            + " confirmed; they may have been lost in a failover");
+                }
+                resendClaims();
+            }
+            if (unconfirmedWrites == 0 || minReplicas == 0) {
+                forgetUnconfirmed();
+                return;
+            }
+            try {
+                waitForReplicas(minReplicas, timeout, deadline);
+                forgetUnconfirmed();
+                return;
+            } catch (JedisConnectionException e) {
+                dropConnection(e); // the writes may be gone with it: sent again above, if they can be
+                if (!unconfirmedWritesLost) {
+                    throw new ReplicationException("WAIT failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /**
+     * WAIT in slices, each pipelined with a ROLE that says which replicas are online for the next slice and, once WAIT
+     * succeeds, the smallest offset they acknowledged: every write of this connection lies below it, and every online
+     * replica holds everything below it.
+     */
+    private void waitForReplicas(int minReplicas, Duration timeout, long deadline) {
+        if (connection == null) {
+            // WAIT on a new connection would count nothing written through it, and confirm nothing.
+            throw new ReplicationException("no Redis connection holds the writes to confirm");
+        }
+        List<?> role = connection.role();
+        while (true) {
+            int needed = Math.max(minReplicas, onlineReplicas(role).size());
+            long remainingMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            long slice = Math.min(remainingMillis, WAIT_SLICE.toMillis());
+            var pipeline = connection.pipelined();
+            var waited = pipeline.waitReplicas(needed, slice);
+            var roleAfter = pipeline.sendCommand(Protocol.Command.ROLE, new String[0]);
+            pipeline.sync();
+            long acknowledged = waited.get();
+            role = roleAfter.get() instanceof List<?> list ? list : List.of();
+            if (acknowledged >= needed) {
+                onlineReplicas(role).stream().mapToLong(RedisKeyStore::acknowledgedOffset).min()
+                        .ifPresent(offset -> confirmed = new ReplicationHistory(connectionHistory, offset));
+                return;
+            }
+            if (slice >= remainingMillis) {
+                throw new ReplicationLagException("WAIT " + needed + " (at least " + minReplicas + ", and every"
+                        + " online replica) for " + timeout.toMillis() + " ms: only " + acknowledged
+                        + " replica(s) acknowledged the writes of this connection");
+            }
+        }
+    }
+
+    /** The replicas a master's ROLE reply lists: the online ones only. Empty if the node is no longer a master. */
+    private static List<?> onlineReplicas(List<?> role) {
+        return role.size() >= 3 && role.get(2) instanceof List<?> replicas ? replicas : List.of();
+    }
+
+    /** The offset a replica of a ROLE reply ({@code [ip, port, offset]}) last acknowledged. */
+    private static long acknowledgedOffset(Object replica) {
+        if (replica instanceof List<?> fields && fields.size() >= 3) {
+            Object offset = fields.get(2);
+            String text = offset instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII)
+                    : String.valueOf(offset);
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
     }
 
     private <T> T withRetry(String operation, Function<Jedis, T> call) {
@@ -207,6 +364,7 @@ public final class RedisKeyStore implements KeyStore {
             }
             lastMaster = opened.announced();
             scriptLoaded = false;
+            checkHistory(connection.info("replication"));
         }
         if (!scriptLoaded) {
             connection.scriptLoad(ClaimScript.SOURCE);
@@ -216,6 +374,33 @@ public final class RedisKeyStore implements KeyStore {
             scriptLoaded = true;
         }
         return connection;
+    }
+
+    /**
+     * Reports a master that provably lacks writes this session had confirmed (Sentinel promoted a replica without
+     * them), or whose history cannot tell; then follows that master's history from here on.
+     */
+    private void checkHistory(String replicationInfo) {
+        String history = ReplicationHistory.idOf(replicationInfo);
+        if (confirmed.isKnown() && !history.equals(connectionHistory)) {
+            switch (confirmed.heldBy(replicationInfo)) {
+                case LACKS -> {
+                    confirmedLost.increment();
+                    log.error("The Redis master {} lacks writes this session had confirmed: it continues replication"
+                            + " history {} from before offset {}. Sentinel promoted a replica without them; claims"
+                            + " confirmed since that offset may be claimed again.", master, confirmed.id(),
+                            confirmed.offset());
+                }
+                case UNKNOWN -> {
+                    confirmedUnverified.increment();
+                    log.warn("The Redis master {} does not continue replication history {}: whether it holds the"
+                            + " writes confirmed up to offset {} cannot be told", master, confirmed.id(),
+                            confirmed.offset());
+                }
+                case HOLDS -> log.info("The Redis master {} holds every write this session confirmed", master);
+            }
+        }
+        connectionHistory = history;
     }
 
     private void dropConnection(RuntimeException cause) {

@@ -110,6 +110,79 @@ class RedisKeyStoreIT extends KeyStoreContract {
     }
 
     /**
+     * The durability rule: every replica the master counts as online must hold a write, not just {@code minReplicas}
+     * of them, since the guard lets every such replica be promoted. With one replica paused (still online for the
+     * master, acknowledging nothing) a WAIT for "at least 1" must not be satisfied by the other alone.
+     */
+    @Test
+    void shouldWaitForEveryOnlineReplicaNotJustTheMinimum() {
+        var store = open(RetryPolicy.defaults());
+        var paused = stack.redisNode(replicaPorts().get(0));
+        paused.process().pause();
+        try {
+            store.claim("it", "every-online-" + UUID.randomUUID(), "owner-a", DAY);
+
+            assertThatThrownBy(() -> store.awaitReplication(1, Duration.ofMillis(500)))
+                    .isInstanceOf(ReplicationLagException.class).hasMessageContaining("only 1 replica(s)");
+        } finally {
+            paused.process().resume();
+        }
+        store.awaitReplication(1, Duration.ofSeconds(5));
+    }
+
+    /** A replica that is down is neither waited for nor promotable: claims are confirmed by the one left. */
+    @Test
+    void shouldConfirmClaimsWithoutAReplicaThatIsDown() {
+        var store = open(RetryPolicy.defaults());
+        int down = replicaPorts().get(0);
+        stack.redisNode(down).process().kill9();
+        try {
+            store.claim("it", "one-replica-" + UUID.randomUUID(), "owner-a", DAY);
+
+            store.awaitReplication(1, Duration.ofSeconds(5));
+            assertThatThrownBy(() -> {
+                store.claim("it", "two-replicas-" + UUID.randomUUID(), "owner-a", DAY);
+                store.awaitReplication(2, Duration.ofMillis(300));
+            }).isInstanceOf(ReplicationLagException.class);
+        } finally {
+            stack.restartRedisNode(down);
+        }
+    }
+
+    /**
+     * The guard: a master and a replica whose link is down are never promotable, a replica is promotable again once
+     * it is online and caught up, and a guard restarted after being killed decides the same from what it reads.
+     */
+    @Test
+    void shouldLetOnlyOnlineCaughtUpReplicasBePromoted() {
+        int masterPort = RedisEndpoint.parse(stack.currentMasterAddress(), "").port();
+        int replica = replicaPorts().get(0);
+        var endpoint = stack.redisNode(replica).endpoint();
+        Await.until(Duration.ofSeconds(10), () -> endpoint.replicaPriority(Duration.ofSeconds(1)) > 0,
+                "the guard to make redis-" + replica + " promotable");
+        assertThat(stack.redisNode(masterPort).endpoint().replicaPriority(Duration.ofSeconds(1))).isZero();
+
+        int nowhere = io.quondam.stack.FreePorts.allocate(1).get(0);
+        stack.guard().kill9();
+        try (var jedis = endpoint.connect(Duration.ofSeconds(1))) {
+            jedis.replicaof("127.0.0.1", nowhere); // its link is down from now on
+            jedis.configSet("replica-priority", "100"); // as a stale setting would leave it
+            stack.startGuard();
+            Await.until(Duration.ofSeconds(10), () -> endpoint.replicaPriority(Duration.ofSeconds(1)) == 0,
+                    "the restarted guard to make redis-" + replica + " unpromotable");
+
+            jedis.replicaof("127.0.0.1", masterPort);
+        }
+        Await.until(Duration.ofSeconds(10), () -> endpoint.replicaPriority(Duration.ofSeconds(1)) > 0,
+                "the guard to make redis-" + replica + " promotable once it caught up again");
+    }
+
+    private List<Integer> replicaPorts() {
+        int masterPort = RedisEndpoint.parse(stack.currentMasterAddress(), "").port();
+        return stack.options().redisPorts().stream().filter(port -> port != masterPort).toList();
+    }
+
+    /**
      * Every other test here runs as the services' ACL user, which shows that its rules allow all that the store does;
      * this one shows that they allow nothing more: no other command, no key outside {@code q:*}, and no loaded script
      * that calls a command the user lacks.
@@ -260,34 +333,45 @@ class RedisKeyStoreIT extends KeyStoreContract {
         }
     }
 
+    /**
+     * The connection that made two claims dies with its master before WAIT. The session claims them again on the
+     * promoted replica: one is still its own (replayed) and is confirmed there; the other was lost and another owner
+     * has claimed it since, so those claims cannot be confirmed and the caller must not commit.
+     */
     @Test
-    void shouldFollowFailoverAndRefuseToConfirmClaimsOfTheOldConnection() {
+    void shouldSendUnconfirmedClaimsAgainToTheNewMasterAndRefuseThemIfAnotherOwnerHasOne() {
         var store = open(new RetryPolicy(20, Duration.ofMillis(100), Duration.ofSeconds(1)));
-        String key = "failover-" + UUID.randomUUID();
-        assertThat(store.claim("it", key, "payments-1@7", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+        String kept = "failover-kept-" + UUID.randomUUID();
+        String taken = "failover-taken-" + UUID.randomUUID();
+        store.claim("it", "confirmed-" + UUID.randomUUID(), "payments-1@6", DAY);
+        store.awaitReplication(1, Duration.ofSeconds(5));
+        assertThat(store.claim("it", kept, "payments-1@7", DAY)).isInstanceOf(ClaimResult.Claimed.class);
         String oldMaster = stack.currentMasterAddress();
 
         int killed = stack.killRedisMaster();
         try {
-            stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
-
-            // The store finds the new master by itself; the claim either survived (replayed) or was lost (claimed).
-            var again = store.claim("it", key, "payments-1@7", DAY);
-            assertThat(again.ownedByCaller()).isTrue();
-            // The connection that made the first claim is gone: its claims cannot be confirmed any more.
-            assertThatThrownBy(() -> store.awaitReplication(1, Duration.ofSeconds(1)))
-                    .isInstanceOf(ReplicationException.class).hasMessageContaining("replaced");
-            // The replayed claim was written again through the new connection, so WAIT now covers it.
-            Await.until(Duration.ofSeconds(15), () -> {
-                try {
-                    store.claim("it", key, "payments-1@7", DAY);
-                    store.awaitReplication(1, Duration.ofMillis(500));
-                    return true;
-                } catch (ReplicationException | KeyStoreUnavailableException e) {
-                    return false;
-                }
-            }, "the claim to be confirmed on the new master's replica");
+            String newMaster = stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
+            // The session finds the new master by itself; the claim either survived (replayed) or was lost (claimed).
+            assertThat(store.claim("it", taken, "payments-1@8", DAY).ownedByCaller()).isTrue();
+            store.awaitReplication(1, Duration.ofSeconds(10));
+            assertThat(registry.get("quondam.redis.claims.resent").counter().count()).isGreaterThanOrEqualTo(1);
             assertThat(registry.get("quondam.redis.failovers").counter().count()).isGreaterThanOrEqualTo(1);
+            // The promoted replica continues the history the first claim was confirmed on, past its offset.
+            assertThat(registry.get("quondam.redis.confirmed.lost").counter().count()).isZero();
+            assertThat(registry.get("quondam.redis.confirmed.unverified").counter().count()).isZero();
+            var other = open(RetryPolicy.defaults());
+            assertThat(other.claim("it", kept, "payments-2@1", DAY)).isInstanceOf(ClaimResult.Duplicate.class);
+
+            // Unconfirmed again, the second claim is lost with a connection, and another owner takes the key.
+            assertThat(store.claim("it", taken, "payments-1@8", DAY)).isInstanceOf(ClaimResult.Replayed.class);
+            try (var admin = RedisEndpoint.parse(newMaster, stack.redisPassword()).connect(Duration.ofSeconds(2))) {
+                admin.del(RedisKeys.of("it", taken));
+                admin.clientKill(new redis.clients.jedis.params.ClientKillParams().user(StackOptions.SERVICE_USER));
+            }
+            assertThat(other.claim("it", taken, "payments-2@2", DAY)).isInstanceOf(ClaimResult.Claimed.class);
+            assertThatThrownBy(() -> store.awaitReplication(1, Duration.ofSeconds(10)))
+                    .isInstanceOf(ReplicationException.class).hasMessageContaining(taken)
+                    .hasMessageContaining("payments-2@2");
         } finally {
             stack.restartRedisNode(killed);
         }
