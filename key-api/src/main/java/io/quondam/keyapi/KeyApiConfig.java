@@ -18,10 +18,11 @@ import java.util.stream.Collectors;
  * The key-api's settings, read once from {@code QUONDAM_*} environment variables and validated at start.
  *
  * @param maxPreferWait the longest a claim of a key in progress may wait for it ({@code Prefer: wait=N})
+ * @param failoverHold how long a write that cannot be confirmed yet (a failover) is held before it is answered 503
  */
 public record KeyApiConfig(String host, int port, TenantTokens tokens, LegacyAuth legacyAuth, Duration defaultTtl,
                            Duration maxTtl, int bodyLimitBytes, int storeSessions, RedisSettings redis, int minReplicas,
-                           Duration waitTimeout, Duration maxPreferWait) {
+                           Duration waitTimeout, Duration maxPreferWait, Duration failoverHold) {
     /** Whether the legacy {@code /keys} routes need a bearer token; with one, each tenant gets its own shards. */
     public enum LegacyAuth { NONE, BEARER }
 
@@ -60,9 +61,10 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, LegacyAut
                     + redis.socketTimeout() + ")");
         }
         var maxPreferWait = settings.duration("QUONDAM_MAX_PREFER_WAIT", "10s", Duration.ZERO, Duration.ofMinutes(5));
+        var failoverHold = settings.duration("QUONDAM_FAILOVER_HOLD", "10s", Duration.ZERO, Duration.ofMinutes(5));
         settings.validate();
         return new KeyApiConfig(host, port, tokens, legacyAuth, defaultTtl, maxTtl, bodyLimit, sessions, redis, minReplicas,
-                waitTimeout, maxPreferWait);
+                waitTimeout, maxPreferWait, failoverHold);
     }
 
     /** The entries of {@code QUONDAM_TOKENS_FILE}, one {@code tenant=token} per line, '#' starts a comment. */
@@ -90,6 +92,6 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, LegacyAut
     public static KeyApiConfig forTests(TenantTokens tokens, LegacyAuth legacyAuth) {
         return new KeyApiConfig("127.0.0.1", 0, tokens, legacyAuth, Duration.ofHours(24), Duration.ofDays(7), 64 * 1024, 1,
                 RedisSettings.sentinel(List.of("127.0.0.1:26379"), "quondam", "", ""), 0, Duration.ofSeconds(1),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), KeyStorePool.DEFAULT_FAILOVER_HOLD);
     }
 }

@@ -1,5 +1,8 @@
 package io.quondam.keyapi;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quondam.store.ClaimRequest;
 import io.quondam.store.ClaimResult;
 import io.quondam.store.CompleteResult;
@@ -34,8 +37,8 @@ import java.util.stream.Stream;
  * on a session; one that finds no session free within {@code queueTimeout} is answered "unavailable" (503).
  */
 public final class KeyStorePool implements KeyStore, KeyOperations {
-    /** WAITs for one group while replicas lag, each up to the WAIT timeout, before its writes are answered 503. */
-    static final int WAIT_ATTEMPTS = 3;
+    /** How long a group is held through a failover by default: a few seconds more than the local stack's. */
+    public static final Duration DEFAULT_FAILOVER_HOLD = Duration.ofSeconds(10);
     /** The most requests in one round trip: beyond it, a group would hold Redis (single-threaded) for too long. */
     static final int MAX_GROUP = 256;
 
@@ -59,29 +62,39 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
     private final Duration queueTimeout;
     private final int minReplicas;
     private final Duration waitTimeout;
+    private final Duration failoverHold;
+    private final Counter failoverRetries;
     private final LongSupplier nanoClock;
     private volatile boolean closed;
 
     /** A pool that answers writes without waiting for replicas (tests, or a Redis without replicas). */
     public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration queueTimeout) {
-        this(size, newSession, queueTimeout, 0, Duration.ZERO);
+        this(size, newSession, queueTimeout, 0, Duration.ZERO, Duration.ZERO, new SimpleMeterRegistry());
     }
 
     /**
-     * A pool whose claims, completions and releases are answered only once {@code minReplicas} replicas hold them
-     * (WAIT on the session that wrote them), so that a Sentinel failover cannot undo a write the API acknowledged.
+     * A pool whose claims, completions and releases are answered only once at least {@code minReplicas} replicas, and
+     * every replica the master counts online, hold them (WAIT on the session that wrote them), so that a Sentinel
+     * failover cannot undo a write the API acknowledged; a write that cannot be confirmed yet is held for up to
+     * {@code failoverHold} from its arrival, then answered unavailable.
      */
     public KeyStorePool(int size, Supplier<KeyStore> newSession, Duration queueTimeout, int minReplicas,
-                        Duration waitTimeout) {
-        this(size, newSession, queueTimeout, minReplicas, waitTimeout, System::nanoTime);
+                        Duration waitTimeout, Duration failoverHold, MeterRegistry registry) {
+        this(size, newSession, queueTimeout, minReplicas, waitTimeout, failoverHold, registry, System::nanoTime);
     }
 
     /** With {@code nanoClock} as the time a request is queued and expires by (tests move it by hand). */
     KeyStorePool(int size, Supplier<KeyStore> newSession, Duration queueTimeout, int minReplicas, Duration waitTimeout,
-                 LongSupplier nanoClock) {
+                 Duration failoverHold, MeterRegistry registry, LongSupplier nanoClock) {
         this.nanoClock = nanoClock;
+        this.failoverHold = failoverHold;
+        this.failoverRetries = Counter.builder("quondam.api.writes.resent")
+                .description("Groups of writes sent again after their connection was replaced before WAIT confirmed"
+                        + " them (a failover)")
+                .register(registry);
         this.sessions = Stream.generate(newSession).limit(size).toList();
-        this.queueTimeout = queueTimeout;
+        // A request also waits in the queue while every session holds a group through a failover.
+        this.queueTimeout = queueTimeout.compareTo(failoverHold) >= 0 ? queueTimeout : failoverHold;
         this.minReplicas = minReplicas;
         this.waitTimeout = waitTimeout;
         this.responders = Executors.newFixedThreadPool(Math.max(2, size / 2), runnable -> {
@@ -147,18 +160,41 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
         return live;
     }
 
-    /** One round trip for the group, one WAIT for its writes, then every answer. */
+    /**
+     * One round trip for the group, one WAIT for its writes, then every answer. While the writes cannot be confirmed
+     * (replicas lag, the master is failing over, the session found a new master), the group is held: WAIT again on
+     * the same connection, or send the group again to the new master, until the failover hold of its oldest request
+     * runs out, and only then answer "unavailable". A failover that ends in time is latency to the client.
+     */
     private void commit(KeyStore session, List<Queued<?>> group) {
         if (group.isEmpty()) {
             return;
         }
+        long deadline = group.stream().mapToLong(Queued::queuedAtNanos).min().orElseThrow() + failoverHold.toNanos();
         var operations = group.stream().<KeyOperation<?>>map(Queued::operation).toList();
-        var outcomes = session.runAll(operations);
-        boolean wrote = false;
-        for (int i = 0; i < group.size(); i++) {
-            wrote |= operations.get(i).wrote(outcomes.get(i));
+        List<KeyOperation.Outcome> outcomes = null;
+        RuntimeException notConfirmed;
+        while (true) {
+            List<KeyOperation.Outcome> attempt;
+            try {
+                attempt = session.runAll(operations);
+            } catch (KeyStoreUnavailableException e) {
+                if (nanoClock.getAsLong() < deadline) {
+                    continue; // the session backed off between its own attempts; the failover may end yet
+                }
+                throw e;
+            }
+            outcomes = outcomes == null ? attempt : resent(operations, outcomes, attempt);
+            boolean wrote = false;
+            for (int i = 0; i < group.size(); i++) {
+                wrote |= operations.get(i).wrote(outcomes.get(i));
+            }
+            notConfirmed = wrote ? awaitReplicas(session, deadline) : null;
+            if (!(notConfirmed instanceof WritesMayBeLost) || nanoClock.getAsLong() >= deadline) {
+                break;
+            }
+            failoverRetries.increment(); // the connection was replaced: send the same writes to the new master
         }
-        var notConfirmed = wrote ? awaitReplicas(session) : null;
         var answers = new ArrayList<Runnable>(group.size());
         for (int i = 0; i < group.size(); i++) {
             var queued = group.get(i);
@@ -171,23 +207,46 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
         responders.execute(() -> answers.forEach(Runnable::run));
     }
 
-    /** WAIT on the session that wrote; null once confirmed, else why the group's writes are not. */
-    private RuntimeException awaitReplicas(KeyStore session) {
+    private static List<KeyOperation.Outcome> resent(List<KeyOperation<?>> operations,
+                                                     List<KeyOperation.Outcome> first,
+                                                     List<KeyOperation.Outcome> again) {
+        var merged = new ArrayList<KeyOperation.Outcome>(again.size());
+        for (int i = 0; i < again.size(); i++) {
+            merged.add(operations.get(i).resent(first.get(i), again.get(i)));
+        }
+        return merged;
+    }
+
+    /** The session's connection was replaced before its writes were confirmed: they must be sent again. */
+    private static final class WritesMayBeLost extends KeyStoreUnavailableException {
+        private static final long serialVersionUID = 1L;
+
+        WritesMayBeLost(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * WAIT on the session that wrote, again and again while replicas lag, until {@code deadline}; null once
+     * confirmed, else why the group's writes are not.
+     */
+    private RuntimeException awaitReplicas(KeyStore session, long deadline) {
         if (minReplicas == 0) {
             return null;
         }
-        for (int attempt = 1; ; attempt++) {
+        while (true) {
             try {
                 session.awaitReplication(minReplicas, waitTimeout);
                 return null;
             } catch (ReplicationLagException e) {
-                // A replica that is resynchronising (just after a failover) usually catches up within a few
-                // seconds: wait for it here rather than answer 503 at once.
-                if (attempt >= WAIT_ATTEMPTS) {
+                // No replica yet (the new master's replicas are resynchronising, or every replica is away): keep
+                // the group rather than answer 503 at once.
+                if (nanoClock.getAsLong() >= deadline) {
                     return notConfirmed(e);
                 }
             } catch (ReplicationException e) {
-                return notConfirmed(e);
+                return new WritesMayBeLost("the write is not confirmed (the Redis connection was replaced); retry with"
+                        + " the same owner: " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 return e;
             }

@@ -32,7 +32,7 @@ public final class Main {
         // A request waits at most a socket timeout for a free session before it is answered 503.
         var store = new KeyStorePool(config.storeSessions(), () -> new RedisKeyStore(config.redis(), registry,
                 "quondam-key-api-" + sessionNumber.incrementAndGet()), config.redis().socketTimeout(),
-                config.minReplicas(), config.waitTimeout());
+                config.minReplicas(), config.waitTimeout(), config.failoverHold(), registry);
         var app = KeyApi.create(config, store, registry);
         var stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -54,7 +54,8 @@ class KeyApiIT {
                 .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD);
         var sessions = new AtomicInteger();
         store = new KeyStorePool(8, () -> new RedisKeyStore(settings, registry, "key-api-it-" + sessions.incrementAndGet()),
-                Duration.ofSeconds(10), KeyStore.DEFAULT_MIN_REPLICAS, Duration.ofSeconds(1));
+                Duration.ofSeconds(10), KeyStore.DEFAULT_MIN_REPLICAS, Duration.ofSeconds(1),
+                KeyStorePool.DEFAULT_FAILOVER_HOLD, registry);
         app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), store, registry)
                 .start("127.0.0.1", 0);
         client = new ApiClient(app.port());
@@ -360,7 +361,7 @@ class KeyApiIT {
             int killedPort = stack.killRedisMaster();
             newMaster = stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
             double promotedAfter = (System.nanoTime() - killedAt) / 1e9;
-            // Back as an empty replica, as a platform restarts a dead pod: WAIT 2 needs it before claims succeed.
+            // Back as an empty replica, as a platform restarts a dead pod; claims need not wait for its resync.
             stack.restartRedisNode(killedPort);
             int claimedAtPromotion = traffic.claimed();
             Await.until(Duration.ofSeconds(60), () -> traffic.claimed() >= claimedAtPromotion + 300,
@@ -371,8 +372,8 @@ class KeyApiIT {
             traffic.stop();
         }
 
-        assertThat(traffic.statuses()).as("every answer is 201, 409 or 503, never a 500")
-                .containsOnlyKeys(201, 409, 503).containsKeys(201, 409);
+        // Held through the failover (QUONDAM_FAILOVER_HOLD): the clients see latency, never a 503 or a 500.
+        assertThat(traffic.statuses()).as("every answer is 201 or 409").containsOnlyKeys(201, 409);
         assertThat(traffic.keysWonTwice()).as("keys that two owners were given").isEmpty();
         // Every acknowledged claim survived the failover: the new master knows its owner.
         for (var won : traffic.winners().entrySet()) {

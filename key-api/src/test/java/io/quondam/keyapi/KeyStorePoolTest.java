@@ -10,6 +10,7 @@ import io.quondam.store.KeyOperation;
 import io.quondam.store.KeyStoreUnavailableException;
 import io.quondam.store.ReplicationException;
 import io.quondam.store.ReplicationLagException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Deque;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -100,7 +102,7 @@ class KeyStorePoolTest {
     void shouldFailOnlyTheWritesOfAGroupWhoseWaitFails() throws Exception {
         var session = new GatedSession();
         session.then(new ReplicationException("connection replaced"));
-        try (var pool = pool(session)) {
+        try (var pool = pool(session, Duration.ZERO)) { // no hold: the failed WAIT is final
             var blocker = pool.submit(new KeyOperation.Status("t", "nothing"));
             session.inFirstGroup.await();
             var write = pool.submit(new KeyOperation.ClaimKey("t", "k", "req-1", DAY, Optional.empty()));
@@ -120,7 +122,8 @@ class KeyStorePoolTest {
     void shouldAnswerUnavailableToARequestThatWaitedLongerThanTheQueueTimeout() throws Exception {
         var session = new GatedSession();
         var now = new java.util.concurrent.atomic.AtomicLong();
-        try (var pool = new KeyStorePool(1, () -> session, Duration.ofMillis(50), 1, Duration.ofMillis(10), now::get)) {
+        try (var pool = new KeyStorePool(1, () -> session, Duration.ofMillis(50), 1, Duration.ofMillis(10),
+                Duration.ZERO, new SimpleMeterRegistry(), now::get)) {
             var blocker = pool.submit(new KeyOperation.Status("t", "nothing"));
             session.inFirstGroup.await();
             var stale = pool.submit(new KeyOperation.ClaimKey("t", "k", "req-1", DAY, Optional.empty()));
@@ -134,8 +137,14 @@ class KeyStorePoolTest {
         }
     }
 
+    /** A pool over {@code session} that holds an unconfirmed write for up to a second. */
     private static KeyStorePool pool(ScriptedWait session) {
-        return new KeyStorePool(1, () -> session, Duration.ofSeconds(1), 1, Duration.ofMillis(10));
+        return pool(session, Duration.ofSeconds(1));
+    }
+
+    private static KeyStorePool pool(ScriptedWait session, Duration failoverHold) {
+        return new KeyStorePool(1, () -> session, Duration.ofSeconds(1), 1, Duration.ofMillis(10), failoverHold,
+                new SimpleMeterRegistry());
     }
 
     @Test
@@ -149,23 +158,33 @@ class KeyStorePoolTest {
         assertThat(session.waits).isEqualTo(3);
     }
 
+    /** Each WAIT takes 400 ms of the hold's second here: the third one ends past it, and the write is refused. */
     @Test
-    void shouldGiveUpAfterTheLastWaitSoThatTheClientRetriesWithItsOwner() {
-        var session = new ScriptedWait();
-        for (int i = 0; i < KeyStorePool.WAIT_ATTEMPTS; i++) {
+    void shouldGiveUpOnceTheFailoverHoldHasPassedSoThatTheClientRetriesWithItsOwner() {
+        var now = new AtomicLong();
+        var session = new ScriptedWait() {
+            @Override
+            public void awaitReplication(int minReplicas, Duration timeout) {
+                now.addAndGet(Duration.ofMillis(400).toNanos());
+                super.awaitReplication(minReplicas, timeout);
+            }
+        };
+        for (int i = 0; i < 10; i++) {
             session.then(new ReplicationLagException("0 of 1"));
         }
-
-        assertThatThrownBy(() -> pool(session).claimKey("t", "k", "req-1", DAY, Optional.empty()))
-                .isInstanceOf(KeyStoreUnavailableException.class).hasMessageContaining("retry with the same owner");
-        assertThat(session.waits).isEqualTo(KeyStorePool.WAIT_ATTEMPTS);
+        try (var pool = new KeyStorePool(1, () -> session, Duration.ofSeconds(1), 1, Duration.ofMillis(10),
+                Duration.ofSeconds(1), new SimpleMeterRegistry(), now::get)) {
+            assertThatThrownBy(() -> pool.claimKey("t", "k", "req-1", DAY, Optional.empty()))
+                    .isInstanceOf(KeyStoreUnavailableException.class).hasMessageContaining("retry with the same owner");
+            assertThat(session.waits).isEqualTo(3);
+        }
     }
 
     /** The legacy register and consume, and DELETE /v1, acknowledge writes too: none may skip the replicas. */
     @Test
     void shouldWaitForReplicasOnEveryWriteIncludingReleasesAndBatchClaims() {
         var session = new ScriptedWait();
-        var pool = pool(session);
+        var pool = pool(session, Duration.ZERO);
 
         pool.claim("legacy:s", "k", "legacy", DAY);
         pool.claimKey("t", "k", "req-1", DAY, Optional.empty());
@@ -175,17 +194,34 @@ class KeyStorePoolTest {
         assertThat(session.waits).isEqualTo(5);
 
         pool.claim("legacy:s", "k2", "legacy", DAY);
-        for (int i = 0; i < KeyStorePool.WAIT_ATTEMPTS; i++) {
-            session.then(new ReplicationLagException("0 of 1"));
-        }
+        session.then(new ReplicationLagException("0 of 1"));
         assertThatThrownBy(() -> pool.release("legacy:s", "k2")).isInstanceOf(KeyStoreUnavailableException.class);
     }
 
+    /**
+     * A connection replaced before WAIT (a failover) may have lost the writes: within the hold the group is sent
+     * again, and each request answered as its first attempt would have been, had it been confirmed.
+     */
     @Test
-    void shouldNotWaitAgainWhenTheConnectionThatWroteWasReplaced() {
+    void shouldSendTheWritesAgainWhenTheConnectionThatWroteWasReplaced() {
+        var session = new ScriptedWait().then(new ReplicationException("connection replaced"));
+        var pool = pool(session);
+
+        assertThat(pool.claimKey("t", "k", "req-1", DAY, Optional.empty())).isInstanceOf(KeyClaim.Claimed.class);
+        assertThat(session.waits).isEqualTo(2);
+
+        session.then(new ReplicationException("connection replaced"));
+        assertThat(pool.release("t", "k")).isTrue();
+        session.then(new ReplicationException("connection replaced"));
+        assertThat(pool.claim("legacy:s", "k", "legacy", DAY))
+                .isInstanceOf(io.quondam.store.ClaimResult.Claimed.class);
+    }
+
+    @Test
+    void shouldNotSendAgainOnceTheHoldHasPassed() {
         var session = new ScriptedWait().then(new ReplicationException("connection replaced"));
 
-        assertThatThrownBy(() -> pool(session).claimKey("t", "k", "req-1", DAY, Optional.empty()))
+        assertThatThrownBy(() -> pool(session, Duration.ZERO).claimKey("t", "k", "req-1", DAY, Optional.empty()))
                 .isInstanceOf(KeyStoreUnavailableException.class);
         assertThat(session.waits).isEqualTo(1);
     }
