@@ -6,8 +6,8 @@
 # leaked, lost or could not be verified. Bounded: every scenario ends by itself; stops everything it started.
 #
 # Scenarios: redis-master-kill, processor-kill, broker-restart, redis-unreachable, redis-slow, sentinels-down,
-# sentinels-down-wait-one, double-failover, double-failover-wait-one, master-partitioned, postgres-restart (about 27
-# minutes at CHAOS_SCALE=1 on 2 cores, stack start-ups included; about 9 minutes at 0.1).
+# double-failover, restart-empty-then-kill, replica-away, stale-replica, master-partitioned, postgres-restart (about
+# 30 minutes at CHAOS_SCALE=1 on 2 cores, stack start-ups included; about 10 minutes at 0.1).
 # Settings (environment): CHAOS_SCALE (1.0; 0.05-10, multiplies every scenario's length and fault durations),
 # CHAOS_SCENARIOS (all, or a comma-separated list), CHAOS_RATE (1000 payments/s). Needs only Java 17 and Maven.
 set -euo pipefail

@@ -11,6 +11,8 @@ import java.util.Map;
  */
 final class ChaosScenarios {
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
+    /** Keys put in Redis before restart-empty-then-kill, so that a full resync takes seconds, not milliseconds. */
+    static final int FILL_KEYS = 1_000_000;
 
     private ChaosScenarios() {
     }
@@ -30,15 +32,18 @@ final class ChaosScenarios {
                         Duration.ofSeconds(90), 1, true, Map.of(), ChaosScenarios::slowRedis),
                 new ChaosScenario("sentinels-down", "two of three Sentinels and then the master killed; no failover "
                         + "until the Sentinels return", Duration.ofMinutes(2), 1, false, Map.of(), ChaosScenarios::loseQuorum),
-                new ChaosScenario("sentinels-down-wait-one", "the same, with a commit confirmed by one replica "
-                        + "(QUONDAM_MIN_REPLICAS=1)", Duration.ofMinutes(2), 1, false,
-                        Map.of("QUONDAM_MIN_REPLICAS", "1"), ChaosScenarios::loseQuorum),
                 new ChaosScenario("double-failover", "kill -9 the master, then the new master 3 s after its "
                         + "promotion, while the old one rejoins empty", Duration.ofSeconds(90), 1, false, Map.of(),
                         ChaosScenarios::failOverTwice),
-                new ChaosScenario("double-failover-wait-one", "the same with QUONDAM_MIN_REPLICAS=1",
-                        Duration.ofSeconds(90), 1, false, Map.of("QUONDAM_MIN_REPLICAS", "1"),
-                        ChaosScenarios::failOverTwice),
+                new ChaosScenario("restart-empty-then-kill", "kill -9 the master; start it again empty with "
+                        + FILL_KEYS / 1000 + "k keys to resync, and kill the new master before that resync ends",
+                        Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::killDuringResync),
+                new ChaosScenario("replica-away", "one replica down for 60 s, then back empty; the master killed "
+                        + "as soon as it has resynced", Duration.ofMinutes(2), 1, false, Map.of(),
+                        ChaosScenarios::replicaAway),
+                new ChaosScenario("stale-replica", "one replica paused (SIGSTOP) for 10 s while claims flow, so that it "
+                        + "falls behind; the master killed as it resumes", Duration.ofSeconds(90), 1, false, Map.of(),
+                        ChaosScenarios::staleReplica),
                 new ChaosScenario("master-partitioned", "the master cut off from Sentinels and replicas for 20 s while "
                         + "the processor still reaches it; Sentinel promotes another", Duration.ofSeconds(90), 1, false,
                         Map.of(), ChaosScenarios::partitionMaster),
@@ -122,6 +127,77 @@ final class ChaosScenarios {
         failOver(faults, "the Redis master");
         Thread.sleep(3_000);
         failOver(faults, "the new master");
+    }
+
+    /**
+     * The killed master comes back empty and starts a full resync from the promoted replica, which is killed before
+     * that resync ends: the only promotable node left is the other replica, which held every confirmed claim. The
+     * resyncing node must not be promoted (its guard keeps it at replica-priority 0), or every claim is forgotten.
+     */
+    private static void killDuringResync(ChaosRun.Faults faults) throws InterruptedException {
+        var stack = faults.stack;
+        RedisFill.fill(stack, FILL_KEYS);
+        faults.note("%,d keys in Redis", FILL_KEYS);
+        faults.at(0.3);
+        String old = stack.currentMasterAddress();
+        int killed = port(old);
+        faults.services.leaveRedisNode(killed);
+        try {
+            stack.killRedisMaster();
+            String promoted = stack.awaitNewMaster(old, FAILOVER_TIMEOUT);
+            faults.note("killed the master %s; Sentinel promoted %s", old, promoted);
+            var back = java.util.concurrent.CompletableFuture.runAsync(() -> stack.restartRedisNode(killed));
+            var restarted = RedisEndpoint.local(killed, stack.redisPassword());
+            io.quondam.stack.Await.until(FAILOVER_TIMEOUT, () -> restarted.syncing(Duration.ofMillis(500))
+                    || back.isDone(), old + " to start its full resync");
+            boolean resyncing = restarted.syncing(Duration.ofMillis(500));
+            int priority = restarted.replicaPriority(Duration.ofMillis(500));
+            String second = stack.currentMasterAddress();
+            stack.killRedisMaster();
+            faults.note("%s restarted empty, %s (replica-priority %d); killed the new master %s", old,
+                    resyncing ? "in its full resync" : "ALREADY RESYNCED", priority, second);
+            String third = stack.awaitNewMaster(second, FAILOVER_TIMEOUT);
+            faults.note("Sentinel promoted %s%s", third, third.equals(old) ? " (THE RESYNCING NODE: claims lost)" : "");
+            back.join();
+        } finally {
+            faults.services.superviseRedisNode(killed);
+        }
+    }
+
+    /** One replica away (claims go on with the other), back empty; the master killed the moment it has resynced. */
+    private static void replicaAway(ChaosRun.Faults faults) throws InterruptedException {
+        faults.at(0.2);
+        var stack = faults.stack;
+        int away = replicaPort(stack);
+        faults.services.leaveRedisNode(away);
+        try {
+            stack.redisNode(away).process().kill9();
+            faults.note("killed the replica redis-%d (kill -9); claims go on with the other replica", away);
+            faults.hold(Duration.ofSeconds(60), Duration.ofSeconds(10));
+            stack.restartRedisNode(away);
+            faults.note("redis-%d back empty and resynced (replica-priority %d)", away,
+                    RedisEndpoint.local(away, stack.redisPassword()).replicaPriority(Duration.ofMillis(500)));
+            failOver(faults, "the master");
+        } finally {
+            faults.services.superviseRedisNode(away);
+        }
+    }
+
+    /** One replica falls behind (paused); the master dies as it resumes, before it has caught up. */
+    private static void staleReplica(ChaosRun.Faults faults) throws InterruptedException {
+        faults.at(0.3);
+        var stack = faults.stack;
+        var stale = stack.redisNode(replicaPort(stack));
+        stale.process().pause();
+        faults.note("paused the replica %s (SIGSTOP): it acknowledges nothing, so no claim is confirmed", stale);
+        faults.hold(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        stale.process().resume();
+        failOver(faults, "the master as the paused replica resumed,");
+    }
+
+    private static int replicaPort(LocalStack stack) {
+        int master = port(stack.currentMasterAddress());
+        return stack.options().redisPorts().stream().filter(port -> port != master).findFirst().orElseThrow();
     }
 
     /** kill -9 of the master; notes whom Sentinel promoted and whether that replica held all of the old master's writes. */

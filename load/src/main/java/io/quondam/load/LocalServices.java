@@ -55,6 +55,8 @@ final class LocalServices implements AutoCloseable {
     private final AtomicInteger consumerStarts = new AtomicInteger();
     private volatile ChildProcess consumer;
     private volatile boolean closing;
+    /** Redis data nodes a scenario keeps down or restarts itself: the supervisor leaves them alone. */
+    private final java.util.Set<Integer> leftToScenario = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     LocalServices(LocalStack stack, String keyApiToken, PrintStream out) {
         this(stack, Plan.LOAD, keyApiToken, out);
@@ -107,6 +109,16 @@ final class LocalServices implements AutoCloseable {
         return redisRestarts.get();
     }
 
+    /** From now on the supervisor does not restart the Redis data node on {@code port}: the scenario owns it. */
+    void leaveRedisNode(int port) {
+        leftToScenario.add(port);
+    }
+
+    /** The supervisor restarts the node on {@code port} again once it is down (and another node is master). */
+    void superviseRedisNode(int port) {
+        leftToScenario.remove(port);
+    }
+
     /** The processor instances now running (or killed and not yet replaced), oldest first. */
     List<ChildProcess> processors() {
         return List.copyOf(processors);
@@ -136,7 +148,7 @@ final class LocalServices implements AutoCloseable {
                 consumer = startConsumer();
             }
             for (int port : stack.options().redisPorts()) {
-                if (!stack.redisNode(port).isAlive()) {
+                if (!leftToScenario.contains(port) && !stack.redisNode(port).isAlive()) {
                     restartRedisOnceFailedOver(port);
                 }
             }

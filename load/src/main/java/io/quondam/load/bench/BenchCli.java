@@ -39,6 +39,13 @@ public final class BenchCli {
         }
         var apiDuration = settings.duration("BENCH_API_DURATION", "20s", Duration.ofSeconds(1), Duration.ofHours(1));
         String variantNames = settings.string("BENCH_VARIANTS", "");
+        // Which parts run, in this order: the processor variants, key-api throughput, the failover stall.
+        var parts = List.of(settings.string("BENCH_PARTS", "processor,keyApi,failover").split(",")).stream()
+                .map(String::trim).toList();
+        if (parts.isEmpty() || !List.of("processor", "keyApi", "failover").containsAll(parts)) {
+            settings.problem("BENCH_PARTS=" + parts + " must name some of processor, keyApi, failover");
+        }
+        int failoverKeys = settings.integer("BENCH_FAILOVER_KEYS", 2_000_000, 0, 50_000_000);
         Path output = Path.of(settings.nonEmpty("BENCH_OUTPUT", "load/target/bench")).toAbsolutePath();
         // In the order given, so that a rerun can check that a variant's rate does not depend on its place.
         List<ProcessorBench.Variant> variants = variantNames.isBlank() ? List.of(ProcessorBench.Variant.values())
@@ -62,19 +69,25 @@ public final class BenchCli {
         try (var stack = LocalStack.start(StackOptions.ephemeral(dir))) {
             System.out.printf("processor: %,d records, %d stream threads, exactly_once_v2, commit interval 100 ms%n",
                     records, threads);
-            var processor = new ProcessorBench(stack, records, threads, dir.resolve("streams"), System.out);
-            results.processor(processor.run(variants), processor.unique());
+            if (parts.contains("processor")) {
+                var processor = new ProcessorBench(stack, records, threads, dir.resolve("streams"), System.out);
+                results.processor(processor.run(variants), processor.unique());
+            }
 
-            KeyApiBench keyApi = null;
-            for (int concurrency : concurrencies) {
+            KeyApiBench keyApi = new KeyApiBench(stack, concurrencies.get(0), apiDuration);
+            for (int concurrency : parts.contains("keyApi") ? concurrencies : List.<Integer>of()) {
                 System.out.printf("key-api: %d clients for %s after a 10 s warm-up%n", concurrency, apiDuration);
                 keyApi = new KeyApiBench(stack, concurrency, apiDuration);
                 results.keyApi(concurrency, keyApi.keyApi(KeyStore.DEFAULT_MIN_REPLICAS), keyApi.keyApi(0),
                         keyApi.rawJedis());
             }
 
-            System.out.println("failover stall: kill -9 of the Redis master under load");
-            results.failover(new FailoverStall(stack, keyApi, dir.resolve("streams"), System.out).run());
+            if (parts.contains("failover")) {
+                System.out.printf("failover stall: %,d keys put in Redis, then kill -9 of the master under load%n",
+                        failoverKeys);
+                results.failover(new FailoverStall(stack, keyApi, dir.resolve("streams"), System.out)
+                        .run(failoverKeys));
+            }
         }
         System.out.println();
         System.out.println(results.table());

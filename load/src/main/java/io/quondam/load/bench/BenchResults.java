@@ -3,7 +3,6 @@ package io.quondam.load.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.quondam.store.KeyStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +73,9 @@ final class BenchResults {
     String table() {
         var text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "machine: %s%n", machine));
+        if (rows.isEmpty()) {
+            text.append("processor: not run (BENCH_PARTS)\n");
+        }
         text.append(String.format(Locale.ROOT, "processor, %,d records (%,d unique), 6 partitions, %d stream threads%n",
                 records, unique, streamThreads));
         text.append(String.format(Locale.ROOT, "| %-12s | %10s | %8s | %8s | %12s | %13s | %13s | %10s |%n",
@@ -107,17 +109,18 @@ final class BenchResults {
                     "claims/s", "p50 ms", "p99 ms", "failed", "app", "redis", "sentinels"));
             text.append("|----------------------------|------------|----------|----------|----------|---------|"
                     + "---------|-----------|\n");
-            apiRow(text, "key-api (WAIT " + KeyStore.DEFAULT_MIN_REPLICAS + ", default)", run.keyApi());
+            apiRow(text, "key-api (WAIT, default)", run.keyApi());
             apiRow(text, "key-api (no WAIT)", run.keyApiNoWait());
             apiRow(text, "raw Jedis SET NX PX", run.rawJedis());
             text.append(String.format(Locale.ROOT, "key-api ÷ raw Jedis: %.2f%n",
                     run.keyApi().perSecond() / run.rawJedis().perSecond()));
         }
         if (failover != null) {
-            text.append(String.format(Locale.ROOT, "%nfailover: new master after %.1f s; first claim after the kill: "
-                            + "processor %.1f s, key-api %.1f s; first processor commit %.1f s; old master synced as a "
-                            + "replica after %.1f s%n", failover.promotedSec(), failover.processorSec(),
-                    failover.keyApiSec(), failover.processorCommitSec(), failover.replicaBackSec()));
+            text.append(String.format(Locale.ROOT, "%nfailover with %,d keys in Redis: new master after %.1f s; first"
+                            + " claim after the kill: processor %.1f s, key-api %.1f s (slowest answer %.1f s); first"
+                            + " processor commit %.1f s; old master synced as a replica after %.1f s%n",
+                    failover.keysAtKill(), failover.promotedSec(), failover.processorSec(), failover.keyApiSec(),
+                    failover.slowestKeyApiAnswerSec(), failover.processorCommitSec(), failover.replicaBackSec()));
         }
         return text.toString();
     }
@@ -151,6 +154,9 @@ final class BenchResults {
             stall.put("processor", failover.processorSec());
             stall.put("keyApi", failover.keyApiSec());
             stall.put("processorCommit", failover.processorCommitSec());
+            stall.put("keyApiSlowestAnswer", failover.slowestKeyApiAnswerSec());
+            stall.put("promoted", failover.promotedSec());
+            stall.put("keysInRedis", failover.keysAtKill());
             json.put("failoverStallSec", stall);
         }
         var cpu = new LinkedHashMap<String, Object>();

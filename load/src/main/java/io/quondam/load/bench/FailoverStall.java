@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FailoverStall {
     /** Stall of each front end and when Sentinel reported the new master, all in seconds after the kill. */
     record Result(double processorSec, double keyApiSec, double promotedSec, double replicaBackSec,
-                  double processorCommitSec) {
+                  double processorCommitSec, long keysAtKill, double slowestKeyApiAnswerSec) {
     }
 
     private static final String INPUT = "bench.stall.input";
@@ -48,7 +48,9 @@ final class FailoverStall {
         this.out = out;
     }
 
-    Result run() throws InterruptedException, ExecutionException {
+    /** With {@code fillKeys} filler keys in Redis before the traffic starts, as a deployment holds its TTL window. */
+    Result run(int fillKeys) throws InterruptedException, ExecutionException {
+        io.quondam.load.RedisFill.fill(stack, fillKeys);
         stack.createTopics(Map.of(INPUT, ProcessorBench.PARTITIONS, "bench.stall.out", ProcessorBench.PARTITIONS,
                 "bench.stall.dlq", 1));
         var registry = new SimpleMeterRegistry(); // the processor's: its claim timer says when claims succeed again
@@ -59,6 +61,7 @@ final class FailoverStall {
         var firstApiClaimAfterKill = new AtomicLong();
         var killedAt = new AtomicLong(Long.MAX_VALUE);
         var apiClaims = new AtomicInteger();
+        var slowestAfterKill = new AtomicLong();
         try (var pipeline = new Pipeline(stack.bootstrapServers());
              var app = ProcessorBench.dedupApp(stack, applicationId, INPUT, "bench.stall.out", "bench.stall.dlq",
                      "per-commit", 2, stateDir, registry);
@@ -76,6 +79,10 @@ final class FailoverStall {
                                 .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                                 .PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
                                 HttpResponse.BodyHandlers.discarding()).statusCode();
+                        long ended = System.nanoTime();
+                        if (ended > killedAt.get()) {
+                            slowestAfterKill.accumulateAndGet(ended - began, Math::max);
+                        }
                         if (status == 201) {
                             apiClaims.incrementAndGet();
                             if (began > killedAt.get()) {
@@ -88,6 +95,11 @@ final class FailoverStall {
                 Await.until(Duration.ofSeconds(120), () -> claims(registry) > 2000 && apiClaims.get() > 100,
                         "the processor and key-api to claim steadily before the kill");
                 String oldMaster = stack.currentMasterAddress();
+                long keysAtKill;
+                try (var master = io.quondam.stack.RedisEndpoint.parse(oldMaster, stack.redisPassword())
+                        .connect(Duration.ofSeconds(2))) {
+                    keysAtKill = master.dbSize();
+                }
                 // After the kill returns: finding the master through Sentinel first takes tens of milliseconds, in
                 // which claims still succeed on the old master.
                 int killedPort = stack.killRedisMaster();
@@ -99,7 +111,7 @@ final class FailoverStall {
                 // No commit made after the promotion can rest on the dead master: the first one is the stall's end.
                 long committedAtPromotion = pipeline.committed(applicationId, INPUT);
                 var firstProcessorCommit = new AtomicLong();
-                // Back as an empty replica, as a platform restarts a dead pod: WAIT for both replicas needs it. On its
+                // Back as an empty replica, as a platform restarts a dead pod: writers need not wait for it. On its
                 // own thread, since it returns only once the full resync is done and the claims are watched meanwhile.
                 var replicaBack = CompletableFuture.supplyAsync(() -> {
                     stack.restartRedisNode(killedPort);
@@ -118,10 +130,11 @@ final class FailoverStall {
                 }, "both front ends to claim, and the processor to commit, again on the new master " + newMaster);
                 var result = new Result((firstProcessorClaim.get() - killedAt.get()) / 1e9,
                         (firstApiClaimAfterKill.get() - killedAt.get()) / 1e9, promoted, replicaBack.get(),
-                        (firstProcessorCommit.get() - killedAt.get()) / 1e9);
-                out.printf("  failover: %s killed, %s promoted after %.1f s; first claim after %.1f s (processor), "
-                        + "%.1f s (key-api); first processor commit after %.1f s; the old master synced as a replica "
-                        + "after %.1f s%n", oldMaster, newMaster, promoted, result.processorSec(), result.keyApiSec(),
+                        (firstProcessorCommit.get() - killedAt.get()) / 1e9, keysAtKill, slowestAfterKill.get() / 1e9);
+                out.printf("  failover: %s killed with %,d keys, %s promoted after %.1f s; first claim after %.1f s"
+                        + " (processor), %.1f s (key-api, slowest answer %.1f s); first processor commit after %.1f s;"
+                        + " the old master synced as a replica after %.1f s%n", oldMaster, keysAtKill, newMaster,
+                        promoted, result.processorSec(), result.keyApiSec(), result.slowestKeyApiAnswerSec(),
                         result.processorCommitSec(), result.replicaBackSec());
                 keyApiRunning.set(false);
                 producing.get();

@@ -16,13 +16,16 @@ final class InProcessKeyApi implements AutoCloseable {
     private final KeyStorePool store;
     private final Javalin app;
 
-    /** A claim is answered once {@code minReplicas} replicas hold it (WAIT); key-api's default is both replicas. */
+    /**
+     * A claim is answered once at least {@code minReplicas} replicas, and every online one, hold it (WAIT), held
+     * through a failover for key-api's default hold.
+     */
     InProcessKeyApi(RedisSettings redis, int sessions, int minReplicas, String tenant, String token) {
         var registry = new SimpleMeterRegistry();
         var sessionNumber = new AtomicInteger();
         this.store = new KeyStorePool(sessions, () -> new RedisKeyStore(redis, registry,
                 "bench-" + tenant + "-" + sessionNumber.incrementAndGet()), Duration.ofSeconds(5), minReplicas,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), KeyStorePool.DEFAULT_FAILOVER_HOLD, registry);
         this.app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of(tenant + "=" + token)), store, registry)
                 .start("127.0.0.1", 0);
     }

@@ -37,7 +37,7 @@ class BenchResultsTest {
         results.keyApi(8, api(8_000), api(10_000), api(40_000));
 
         assertThat(results.table()).contains("key-api, 64 clients").contains("key-api, 8 clients")
-                .containsPattern("\\| key-api \\(WAIT 2, default\\) +\\| +16,000 \\|.*\\| +40\\.0 \\| +12\\.5 \\|")
+                .containsPattern("\\| key-api \\(WAIT, default\\) +\\| +16,000 \\|.*\\| +40\\.0 \\| +12\\.5 \\|")
                 .contains("key-api ÷ raw Jedis: 0.32").contains("key-api ÷ raw Jedis: 0.20");
         @SuppressWarnings("unchecked")
         var keyApi = (Map<String, Object>) results.toMap().get("keyApi");
