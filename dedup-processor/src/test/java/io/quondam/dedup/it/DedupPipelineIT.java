@@ -184,8 +184,7 @@ class DedupPipelineIT {
             String newMaster = stack.awaitNewMaster(oldMaster, Duration.ofSeconds(30));
             report(String.format("Redis master %s killed; Sentinel promoted %s after %.1f s", oldMaster, newMaster,
                     (System.nanoTime() - killedAt) / 1e9));
-            // Back as an empty replica, as a platform restarts a dead pod: with the default QUONDAM_MIN_REPLICAS=2,
-            // commits wait for it.
+            // Back as an empty replica, as a platform restarts a dead pod; commits need not wait for its resync.
             stack.restartRedisNode(killedPort);
 
             producing.get();
