@@ -199,7 +199,14 @@ public final class RedisKeyStore implements KeyStore {
     private void resendClaims() {
         var claims = List.copyOf(unconfirmedClaims);
         forgetUnconfirmed();
-        var results = runOne(new KeyOperation.Claim(claims));
+        List<ClaimResult> results;
+        try {
+            results = runOne(new KeyOperation.Claim(claims));
+        } catch (KeyStoreUnavailableException e) {
+            // One retry budget can end before Sentinel has promoted a replica (2-3 s): give the failover another.
+            log.warn("No master for the unconfirmed claims yet ({}); trying once more", e.getMessage());
+            results = runOne(new KeyOperation.Claim(claims));
+        }
         claimsResent.increment(claims.size());
         for (int i = 0; i < results.size(); i++) {
             if (results.get(i) instanceof ClaimResult.Duplicate duplicate) {
