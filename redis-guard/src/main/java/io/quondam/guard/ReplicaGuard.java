@@ -15,8 +15,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * a replica that holds everything its master has confirmed: counted by its master as an online replica
  * (writers wait for every such replica, see {@code RedisKeyStore#awaitReplication}) at every look since it caught up
  * with the offset the master had at the look before (or at that one). The master is the one the Sentinels name.
- * When that master does not answer (it died), or has no online replica (a failover in progress), the node keeps its
- * priority: such a master confirms nothing more, and the failover needs a promotable replica.
+ * When that master does not answer (it died), has no online replica, or is itself a replica (a failover in progress,
+ * seen from a Sentinel not yet told of it), the node keeps its priority: such a master confirms nothing more, and the
+ * failover needs a promotable replica.
  *
  * <p>The guard keeps nothing worth keeping across its own restarts: each look reads the node and its master again,
  * and a fresh guard needs one look more to raise a priority.
@@ -115,18 +116,41 @@ public final class ReplicaGuard implements AutoCloseable {
             return unpromotable("loading a full copy from its master");
         }
         var sentinelsSay = sentinels.flatMap(SentinelView::ask);
-        var masterAddress = sentinelsSay.map(SentinelView.Answer::master)
-                .orElse(new HostAndPort(own.masterHost(), own.masterPort()));
-        ReplicationInfo master;
-        try {
-            master = ReplicationInfo.parse(master(masterAddress).info("replication"));
-            masterSilentSince = -1;
-        } catch (JedisException e) {
-            closeMaster();
-            return masterSilent(masterAddress, sentinelsSay);
+        // The master the Sentinels name, else (no answer, or a Sentinel not yet told of a failover) the one this
+        // node replicates from.
+        var candidates = new java.util.LinkedHashSet<HostAndPort>();
+        sentinelsSay.ifPresent(answer -> candidates.add(answer.master()));
+        if (own.masterPort() > 0) {
+            candidates.add(new HostAndPort(own.masterHost(), own.masterPort()));
         }
-        if (!master.isMaster()) {
-            return unpromotable("the master the Sentinels name, " + masterAddress + ", is not a master");
+        if (candidates.isEmpty()) {
+            return new Decision(currentPriority(), "no master known: no Sentinel answers; priority kept");
+        }
+        ReplicationInfo master = null;
+        HostAndPort masterAddress = null;
+        boolean anyAnswered = false;
+        for (HostAndPort candidate : candidates) {
+            try {
+                var info = ReplicationInfo.parse(master(candidate).info("replication"));
+                anyAnswered = true;
+                if (info.isMaster()) {
+                    master = info;
+                    masterAddress = candidate;
+                    break;
+                }
+            } catch (JedisException e) {
+                closeMaster();
+            }
+        }
+        if (!anyAnswered) {
+            return masterSilent(candidates.iterator().next(), sentinelsSay);
+        }
+        masterSilentSince = -1;
+        if (master == null) {
+            // Every node asked is a replica: a failover in progress, seen from a Sentinel not yet told of it. A
+            // replica confirms nothing, so this node still holds what it held.
+            forget();
+            return new Decision(currentPriority(), "no master among " + candidates + " yet; priority kept");
         }
         boolean sameHistory = master.replicationId().equals(own.replicationId());
         if (!sameHistory || master.replicas().stream().noneMatch(r -> r.online() && isThisNode(r))) {
