@@ -33,6 +33,8 @@ public final class RedisKeyStore implements KeyStore {
     static final int MAX_REMEMBERED_CLAIMS = 100_000;
     /** How long one WAIT blocks before the online replicas are counted again. */
     static final Duration WAIT_SLICE = Duration.ofMillis(200);
+    /** How long a replica that left the online set gets to say whether it is a master now. */
+    static final int PROMOTION_CHECK_TIMEOUT_MILLIS = 300;
 
     private final RedisMasterLocator locator;
     private final RetryPolicy retry;
@@ -50,6 +52,8 @@ public final class RedisKeyStore implements KeyStore {
     private HostAndPort lastMaster;
     /** Claims written (or possibly written) through the current connection and not yet confirmed by WAIT. */
     private long unconfirmedWrites;
+    /** The replicas online at this connection's last confirmation (announced addresses). */
+    private java.util.Set<HostAndPort> onlineAtLastConfirmation = java.util.Set.of();
     /** A connection holding unconfirmed writes was replaced: those writes may be gone with the old master. */
     private boolean unconfirmedWritesLost;
     /**
@@ -291,6 +295,7 @@ public final class RedisKeyStore implements KeyStore {
             long acknowledged = waited.get();
             role = roleAfter.get() instanceof List<?> list ? list : List.of();
             if (acknowledged >= needed) {
+                refuseIfAReplicaThatLeftWasPromoted(role);
                 onlineReplicas(role).stream().mapToLong(RedisKeyStore::acknowledgedOffset).min()
                         .ifPresent(offset -> confirmed = new ReplicationHistory(connectionHistory, offset));
                 return;
@@ -303,6 +308,43 @@ public final class RedisKeyStore implements KeyStore {
         }
     }
 
+    /**
+     * A replica that was online at the last confirmation and is not now may have left because Sentinel promoted it
+     * (a spurious failover, say): this master then goes on confirming writes with the replicas it has left until
+     * Sentinel demotes it, and the promoted one lacks them. So such a replica is asked whether it is a master now;
+     * if so, nothing this master confirms counts. Asked once per departure when it is not; a node that does not
+     * answer (killed) cannot be promoted.
+     */
+    private void refuseIfAReplicaThatLeftWasPromoted(List<?> role) {
+        var online = new java.util.HashSet<HostAndPort>();
+        for (Object replica : onlineReplicas(role)) {
+            replicaAddress(replica).ifPresent(online::add);
+        }
+        for (HostAndPort left : onlineAtLastConfirmation) {
+            if (!online.contains(left) && locator.answersAsMaster(left, PROMOTION_CHECK_TIMEOUT_MILLIS)) {
+                throw new ReplicationException("the replica " + left + " that held this connection's earlier writes"
+                        + " is now a master: " + master + " is being failed over, and what it confirms now may be"
+                        + " undone");
+            }
+        }
+        onlineAtLastConfirmation = online;
+    }
+
+    private static java.util.Optional<HostAndPort> replicaAddress(Object replica) {
+        if (replica instanceof List<?> fields && fields.size() >= 2) {
+            try {
+                return java.util.Optional.of(new HostAndPort(text(fields.get(0)), Integer.parseInt(text(fields.get(1)))));
+            } catch (NumberFormatException e) {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(value);
+    }
+
     /** The replicas a master's ROLE reply lists: the online ones only. Empty if the node is no longer a master. */
     private static List<?> onlineReplicas(List<?> role) {
         return role.size() >= 3 && role.get(2) instanceof List<?> replicas ? replicas : List.of();
@@ -311,11 +353,8 @@ public final class RedisKeyStore implements KeyStore {
     /** The offset a replica of a ROLE reply ({@code [ip, port, offset]}) last acknowledged. */
     private static long acknowledgedOffset(Object replica) {
         if (replica instanceof List<?> fields && fields.size() >= 3) {
-            Object offset = fields.get(2);
-            String text = offset instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII)
-                    : String.valueOf(offset);
             try {
-                return Long.parseLong(text);
+                return Long.parseLong(text(fields.get(2)));
             } catch (NumberFormatException e) {
                 return -1;
             }
@@ -371,6 +410,7 @@ public final class RedisKeyStore implements KeyStore {
             }
             lastMaster = opened.announced();
             scriptLoaded = false;
+            onlineAtLastConfirmation = java.util.Set.of();
             checkHistory(connection.info("replication"));
         }
         if (!scriptLoaded) {

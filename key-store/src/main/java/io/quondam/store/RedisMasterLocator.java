@@ -69,6 +69,20 @@ final class RedisMasterLocator {
         }
     }
 
+    /**
+     * Whether the node announced as {@code announced} answers ROLE as a master, within {@code timeout}; false when it
+     * does not answer (killed, or out of reach: then it cannot tell).
+     */
+    boolean answersAsMaster(HostAndPort announced, int timeoutMillis) {
+        var config = DefaultJedisClientConfig.builder().from(redisConfig)
+                .connectionTimeoutMillis(timeoutMillis).socketTimeoutMillis(timeoutMillis).build();
+        try (var jedis = new Jedis(reachableAddress(announced), config)) {
+            return isMaster(jedis);
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
     private HostAndPort reachableAddress(HostAndPort announced) {
         String mapped = settings.addressMap().get(announced.getHost() + ":" + announced.getPort());
         return mapped == null ? announced : HostAndPort.from(mapped);

@@ -130,6 +130,30 @@ class RedisKeyStoreIT extends KeyStoreContract {
         store.awaitReplication(1, Duration.ofSeconds(5));
     }
 
+    /**
+     * A spurious failover (seen in sentinels-down): a replica is promoted while the old master, not yet demoted, goes
+     * on confirming writes with the other replica. The promoted one lacks them, so they must not count.
+     */
+    @Test
+    void shouldRefuseToConfirmOnAMasterWhoseReplicaWasPromoted() {
+        var store = open(RetryPolicy.defaults());
+        store.claim("it", "before-" + UUID.randomUUID(), "owner-a", DAY);
+        store.awaitReplication(1, Duration.ofSeconds(5)); // both replicas online and confirmed
+        int masterPort = RedisEndpoint.parse(stack.currentMasterAddress(), "").port();
+        var promoted = stack.redisNode(replicaPorts().get(0)).endpoint();
+        try (var jedis = promoted.connect(Duration.ofSeconds(1))) {
+            jedis.replicaofNoOne();
+            store.claim("it", "split-" + UUID.randomUUID(), "owner-a", DAY);
+
+            assertThatThrownBy(() -> store.awaitReplication(1, Duration.ofSeconds(5)))
+                    .isInstanceOf(ReplicationException.class).hasMessageContaining("is now a master");
+        } finally {
+            try (var jedis = promoted.connect(Duration.ofSeconds(1))) {
+                jedis.replicaof("127.0.0.1", masterPort);
+            }
+        }
+    }
+
     /** A replica that is down is neither waited for nor promotable: claims are confirmed by the one left. */
     @Test
     void shouldConfirmClaimsWithoutAReplicaThatIsDown() {
