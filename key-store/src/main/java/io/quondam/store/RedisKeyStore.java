@@ -322,9 +322,13 @@ public final class RedisKeyStore implements KeyStore {
         }
         for (HostAndPort left : onlineAtLastConfirmation) {
             if (!online.contains(left) && locator.answersAsMaster(left, PROMOTION_CHECK_TIMEOUT_MILLIS)) {
-                throw new ReplicationException("the replica " + left + " that held this connection's earlier writes"
-                        + " is now a master: " + master + " is being failed over, and what it confirms now may be"
-                        + " undone");
+                var failure = new ReplicationException("the replica " + left + " that held this connection's"
+                        + " earlier writes is now a master: " + master + " is being failed over, and what it confirms"
+                        + " now may be undone");
+                // Leave this master: the next call asks the Sentinels again, which name the promoted one as soon as
+                // the failover has ended, instead of writing on here until Sentinel demotes this one.
+                dropConnection(failure);
+                throw failure;
             }
         }
         onlineAtLastConfirmation = online;
@@ -408,9 +412,13 @@ public final class RedisKeyStore implements KeyStore {
                 failovers.increment();
                 log.warn("Redis master changed from {} to {}", lastMaster, master);
             }
+            // The replicas that were online with the old master could be promoted behind the new one's back: ask
+            // those not online now at the first confirmation. Not the old master: cut off, it still calls itself one.
+            var carried = new java.util.HashSet<>(onlineAtLastConfirmation);
+            carried.remove(opened.announced());
+            onlineAtLastConfirmation = java.util.Set.copyOf(carried);
             lastMaster = opened.announced();
             scriptLoaded = false;
-            onlineAtLastConfirmation = java.util.Set.of();
             checkHistory(connection.info("replication"));
         }
         if (!scriptLoaded) {
