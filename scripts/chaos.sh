@@ -106,7 +106,8 @@ kill_local_master() {
 kill_local_processor() {
   local file pid
   for file in "$stack_dir"/pids/dedup-processor-*.pid; do
-    if pid=$(live_pid "$file" "io.quondam.dedup.Main"); then
+    # The processor runs from its shaded jar (java -jar .../dedup-processor-*-all.jar), as its image does.
+    if pid=$(live_pid "$file" "dedup-processor-"); then
       kill -9 "$pid"
       log "killed $(basename "$file" .pid) (pid $pid)"
       return 0
