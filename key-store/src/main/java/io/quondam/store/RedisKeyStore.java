@@ -283,9 +283,9 @@ public final class RedisKeyStore implements KeyStore {
             // WAIT on a new connection would count nothing written through it, and confirm nothing.
             throw new ReplicationException("no Redis connection holds the writes to confirm");
         }
-        List<?> role = connection.role();
+        var online = onlineReplicas(connection.role());
         while (true) {
-            int needed = Math.max(minReplicas, onlineReplicas(role).size());
+            int needed = Math.max(minReplicas, online.size());
             long remainingMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
             long slice = Math.min(remainingMillis, WAIT_SLICE.toMillis());
             var pipeline = connection.pipelined();
@@ -293,10 +293,10 @@ public final class RedisKeyStore implements KeyStore {
             var roleAfter = pipeline.sendCommand(Protocol.Command.ROLE, new String[0]);
             pipeline.sync();
             long acknowledged = waited.get();
-            role = roleAfter.get() instanceof List<?> list ? list : List.of();
+            online = onlineReplicas(roleAfter.get() instanceof List<?> list ? list : List.of());
             if (acknowledged >= needed) {
-                refuseIfAReplicaThatLeftWasPromoted(role);
-                onlineReplicas(role).stream().mapToLong(RedisKeyStore::acknowledgedOffset).min()
+                refuseIfAReplicaThatLeftWasPromoted(online);
+                online.stream().mapToLong(OnlineReplica::acknowledged).min()
                         .ifPresent(offset -> confirmed = new ReplicationHistory(connectionHistory, offset));
                 return;
             }
@@ -315,11 +315,9 @@ public final class RedisKeyStore implements KeyStore {
      * if so, nothing this master confirms counts. Asked once per departure when it is not; a node that does not
      * answer (killed) cannot be promoted.
      */
-    private void refuseIfAReplicaThatLeftWasPromoted(List<?> role) {
+    private void refuseIfAReplicaThatLeftWasPromoted(List<OnlineReplica> replicas) {
         var online = new java.util.HashSet<HostAndPort>();
-        for (Object replica : onlineReplicas(role)) {
-            replicaAddress(replica).ifPresent(online::add);
-        }
+        replicas.forEach(replica -> online.add(replica.address()));
         for (HostAndPort left : onlineAtLastConfirmation) {
             if (!online.contains(left) && locator.answersAsMaster(left, PROMOTION_CHECK_TIMEOUT_MILLIS)) {
                 var failure = new ReplicationException("the replica " + left + " that held this connection's"
@@ -334,36 +332,33 @@ public final class RedisKeyStore implements KeyStore {
         onlineAtLastConfirmation = online;
     }
 
-    private static java.util.Optional<HostAndPort> replicaAddress(Object replica) {
-        if (replica instanceof List<?> fields && fields.size() >= 2) {
-            try {
-                return java.util.Optional.of(new HostAndPort(text(fields.get(0)), Integer.parseInt(text(fields.get(1)))));
-            } catch (NumberFormatException e) {
-                return java.util.Optional.empty();
+    /** A replica of a master's ROLE reply: the address it announced and the offset it last acknowledged. */
+    private record OnlineReplica(HostAndPort address, long acknowledged) {
+    }
+
+    /**
+     * The replicas a master's ROLE reply lists ({@code [ip, port, offset]} each): the online ones only. Empty if the
+     * node is no longer a master.
+     */
+    private static List<OnlineReplica> onlineReplicas(List<?> role) {
+        var replicas = new ArrayList<OnlineReplica>();
+        if (role.size() >= 3 && role.get(2) instanceof List<?> listed) {
+            for (Object replica : listed) {
+                if (replica instanceof List<?> fields && fields.size() >= 3) {
+                    try {
+                        replicas.add(new OnlineReplica(new HostAndPort(text(fields.get(0)),
+                                Integer.parseInt(text(fields.get(1)))), Long.parseLong(text(fields.get(2)))));
+                    } catch (NumberFormatException e) {
+                        // not a replica line of a ROLE reply; ROLE never sends one
+                    }
+                }
             }
         }
-        return java.util.Optional.empty();
+        return replicas;
     }
 
     private static String text(Object value) {
         return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(value);
-    }
-
-    /** The replicas a master's ROLE reply lists: the online ones only. Empty if the node is no longer a master. */
-    private static List<?> onlineReplicas(List<?> role) {
-        return role.size() >= 3 && role.get(2) instanceof List<?> replicas ? replicas : List.of();
-    }
-
-    /** The offset a replica of a ROLE reply ({@code [ip, port, offset]}) last acknowledged. */
-    private static long acknowledgedOffset(Object replica) {
-        if (replica instanceof List<?> fields && fields.size() >= 3) {
-            try {
-                return Long.parseLong(text(fields.get(2)));
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-        return -1;
     }
 
     private <T> T withRetry(String operation, Function<Jedis, T> call) {

@@ -40,6 +40,8 @@ public final class ReplicaGuard implements AutoCloseable {
     private final java.util.Optional<SentinelView> sentinels;
 
     private Jedis nodeConnection;
+    /** {@link #announcedSelf()}, cached while {@link #nodeConnection} lasts. */
+    private HostAndPort announced;
     private Jedis masterConnection;
     private HostAndPort masterAddress;
     /** The master's offset and history at the previous look at which this node was an online replica of it. */
@@ -225,10 +227,18 @@ public final class ReplicaGuard implements AutoCloseable {
 
     /** Whether the master's replica line is this node: the announced address, or our port when none is announced. */
     private boolean isThisNode(ReplicationInfo.Replica replica) {
-        String announcedIp = config("replica-announce-ip");
-        String announcedPort = config("replica-announce-port");
-        int port = announcedPort.isEmpty() || "0".equals(announcedPort) ? node.getPort() : Integer.parseInt(announcedPort);
-        return replica.port() == port && (announcedIp.isEmpty() || announcedIp.equalsIgnoreCase(replica.ip()));
+        var self = announcedSelf();
+        return replica.port() == self.getPort() && (self.getHost().isEmpty() || self.getHost().equalsIgnoreCase(replica.ip()));
+    }
+
+    /** How the node announces itself to its master (empty host: none announced); read once per node connection. */
+    private HostAndPort announcedSelf() {
+        if (announced == null) {
+            String ip = config("replica-announce-ip");
+            String port = config("replica-announce-port");
+            announced = new HostAndPort(ip, port.isEmpty() || "0".equals(port) ? node.getPort() : Integer.parseInt(port));
+        }
+        return announced;
     }
 
     private String config(String name) {
@@ -264,6 +274,7 @@ public final class ReplicaGuard implements AutoCloseable {
     private void closeNode() {
         quietlyClose(nodeConnection);
         nodeConnection = null;
+        announced = null; // a restarted node may announce itself otherwise
     }
 
     private void closeMaster() {
