@@ -372,8 +372,11 @@ class KeyApiIT {
             traffic.stop();
         }
 
-        // Held through the failover (QUONDAM_FAILOVER_HOLD): the clients see latency, never a 503 or a 500.
-        assertThat(traffic.statuses()).as("every answer is 201 or 409").containsOnlyKeys(201, 409);
+        // Held through the failover (QUONDAM_FAILOVER_HOLD): the clients see latency, never a 503 or a 500. A claim
+        // whose reply the dying connection lost is sent again and finds the caller's own claim: 200, still its key.
+        assertThat(traffic.statuses()).as("every answer is 201, 409 or (rarely) 200")
+                .containsKeys(201, 409).doesNotContainKeys(500, 503)
+                .allSatisfy((status, count) -> assertThat(status).isIn(200, 201, 409));
         assertThat(traffic.keysWonTwice()).as("keys that two owners were given").isEmpty();
         // Every acknowledged claim survived the failover: the new master knows its owner.
         for (var won : traffic.winners().entrySet()) {
