@@ -1,5 +1,6 @@
 package io.quondam.dedup;
 
+import io.quondam.retry.Backoff;
 import io.quondam.store.ClaimRequest;
 import io.quondam.store.ClaimResult;
 import io.quondam.store.KeyStore;
@@ -174,7 +175,7 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
      */
     private List<ClaimResult> claimUntilAnswered(List<ClaimRequest> requests) {
         long deadline = System.nanoTime() + config.redisOutageMaxBlock().toNanos();
-        Duration backoff = Duration.ofMillis(100);
+        var backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         for (int attempt = 1; ; attempt++) {
             try {
                 var results = keyStore.claimAll(requests);
@@ -203,9 +204,7 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
                     log.warn("Claims of {} record(s) from {} are waiting for Redis (attempt {}): {}",
                             requests.size(), requests.get(0).owner(), attempt, e.getMessage());
                 }
-                sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0
-                        ? Duration.ofSeconds(2) : backoff.multipliedBy(2);
+                sleep(backoff.failed());
             }
         }
     }

@@ -342,7 +342,7 @@ class ConsistencyTest {
                 Repository.path("k8s/base/monitoring/quondam-dashboard.json").toFile());
         var meters = new TreeSet<String>();
         var meter = Pattern.compile("(?:Counter|Timer|Gauge|DistributionSummary)\\.builder\\(\"([a-z._]+)\"");
-        for (String module : List.of("key-store", "dedup-processor", "key-api", "payments-consumer")) {
+        for (String module : List.of("key-store", "service-common", "dedup-processor", "key-api", "payments-consumer")) {
             for (var file : Repository.files(Repository.path(module + "/src/main/java"), ".java")) {
                 var matcher = meter.matcher(Repository.read(file));
                 while (matcher.find()) {

@@ -21,12 +21,12 @@ record ServiceSources(String module, Set<String> settings, Set<String> prefixes,
     static ServiceSources of(String module) {
         var files = new ArrayList<>(Repository.files(Repository.path(module + "/src/main/java"), ".java"));
         String own = text(files);
-        // Shared code in key-store that the service calls: the Redis settings and the ops HTTP server.
+        // Shared code the service calls: the Redis settings (key-store) and the ops HTTP server (service-common).
         if (own.contains("RedisSettingsReader")) {
             files.add(Repository.path("key-store/src/main/java/io/quondam/store/RedisSettingsReader.java"));
         }
         if (own.contains("OpsServer")) {
-            files.add(Repository.path("key-store/src/main/java/io/quondam/ops/OpsServer.java"));
+            files.add(Repository.path("service-common/src/main/java/io/quondam/ops/OpsServer.java"));
         }
         String all = text(files);
         var settings = new TreeSet<String>();

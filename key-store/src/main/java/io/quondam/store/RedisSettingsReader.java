@@ -23,10 +23,17 @@ public final class RedisSettingsReader {
                 Duration.ofMillis(10), Duration.ofMinutes(1));
         var socketTimeout = settings.duration("QUONDAM_REDIS_SOCKET_TIMEOUT", "2s",
                 Duration.ofMillis(10), Duration.ofMinutes(1));
-        var retry = new RetryPolicy(
-                settings.integer("QUONDAM_REDIS_RETRY_ATTEMPTS", 6, 1, 100),
-                settings.duration("QUONDAM_REDIS_RETRY_BACKOFF", "100ms", Duration.ofMillis(1), Duration.ofMinutes(1)),
-                settings.duration("QUONDAM_REDIS_RETRY_MAX_BACKOFF", "2s", Duration.ofMillis(1), Duration.ofMinutes(5)));
+        int attempts = settings.integer("QUONDAM_REDIS_RETRY_ATTEMPTS", 6, 1, 100);
+        var backoff = settings.duration("QUONDAM_REDIS_RETRY_BACKOFF", "100ms", Duration.ofMillis(1),
+                Duration.ofMinutes(1));
+        var maxBackoff = settings.duration("QUONDAM_REDIS_RETRY_MAX_BACKOFF", "2s", Duration.ofMillis(1),
+                Duration.ofMinutes(5));
+        if (maxBackoff.compareTo(backoff) < 0) {
+            settings.problem("QUONDAM_REDIS_RETRY_MAX_BACKOFF (" + maxBackoff
+                    + ") must not be shorter than QUONDAM_REDIS_RETRY_BACKOFF (" + backoff + ")");
+            maxBackoff = backoff;
+        }
+        var retry = new RetryPolicy(attempts, backoff, maxBackoff);
         var addressMap = settings.addressPairs("QUONDAM_REDIS_ADDRESS_MAP", "");
         if (mode == RedisSettings.Mode.STANDALONE && !addressMap.isEmpty()) {
             // Only a Sentinel announces addresses; ignoring the map silently would hide a mistaken setup.

@@ -1,7 +1,7 @@
 package io.quondam.store;
 
+import io.quondam.retry.Backoff;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /** How often and how patiently a Redis call is retried before the store reports itself unavailable. */
 public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
@@ -14,12 +14,11 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
         }
+        new Backoff(initialBackoff, maxBackoff);
     }
 
-    /** Exponential backoff with full jitter in its upper half, so that many clients do not retry in step. */
+    /** The wait after {@code failedAttempts} failures in a row. */
     Duration backoff(int failedAttempts) {
-        long base = initialBackoff.toMillis() << Math.min(failedAttempts - 1, 16);
-        long capped = Math.min(Math.max(base, 1), maxBackoff.toMillis());
-        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+        return Backoff.delay(initialBackoff, maxBackoff, failedAttempts);
     }
 }

@@ -60,6 +60,16 @@ class RedisSettingsReaderTest {
     }
 
     @Test
+    void shouldRefuseAMaximumBackoffShorterThanTheFirst() {
+        var settings = settings(Map.of("QUONDAM_REDIS_RETRY_BACKOFF", "5s", "QUONDAM_REDIS_RETRY_MAX_BACKOFF", "1s"));
+
+        RedisSettingsReader.read(settings);
+
+        assertThatThrownBy(settings::validate).hasMessageContaining(
+                "QUONDAM_REDIS_RETRY_MAX_BACKOFF (PT1S) must not be shorter than QUONDAM_REDIS_RETRY_BACKOFF (PT5S)");
+    }
+
+    @Test
     void shouldLeaveTlsOffByDefaultAndTurnItOnWithTheDefaultTrustStore() {
         var off = settings(Map.of());
         assertThat(RedisSettingsReader.read(off).tls()).isEqualTo(RedisTls.OFF);

@@ -1,5 +1,6 @@
 package io.quondam.payments;
 
+import io.quondam.retry.Backoff;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;

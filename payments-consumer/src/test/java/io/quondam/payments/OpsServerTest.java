@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ledger's meters and summary on its ops port; the endpoints themselves are tested with {@code OpsServer} in
- * key-store.
+ * service-common.
  */
 class OpsServerTest {
     private final HttpClient client = HttpClient.newHttpClient();

@@ -10,9 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * For tests: values that each kind of setting must refuse, so that a service's configuration test can give every
- * setting its code reads ({@link Settings#settingsRead()}) a bad value and expect a start-up error naming it. It lives
- * beside {@link Settings}, as the in-memory store lives beside the Redis one, because the tests of every service need
- * it and test-support cannot depend on key-store (key-store's own tests use test-support).
+ * setting its code reads ({@link Settings#settingsRead()}) a bad value and expect a start-up error naming it.
  */
 public final class InvalidSettings {
 
