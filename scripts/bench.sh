@@ -5,19 +5,22 @@
 # keys (its old self comes back empty and resyncs them). Prints a table and writes
 # load/target/bench/results.json and results.html (a bar chart). Stops everything it started.
 #
+# usage: [BENCH_RECORDS=N ...] scripts/bench.sh
+#
 # Settings (environment): BENCH_RECORDS (1000000), BENCH_STREAM_THREADS (2), BENCH_API_CONCURRENCY (64,8),
 # BENCH_API_DURATION (20s), BENCH_VARIANTS (all, in this order: passThrough,windowStore,perCommit,perRecord,none),
 # BENCH_OUTPUT (load/target/bench), BENCH_PROCESSOR_SETTINGS (QUONDAM_*=value,... for the Quondam variants),
 # BENCH_PARTS (processor,keyApi,failover: which parts run), BENCH_FAILOVER_KEYS (2000000).
 # Needs only Java 17 and Maven; 1,000,000 records take about 12 minutes on 2 cores.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
+  print_help
   exit 0
 fi
-cd "$(dirname "$0")/.."
-. scripts/lib/load-classpath.sh
-load_classpath
+require_tools java mvn
+cd "$quondam_root"
+module_classpath load
 
-exec java -Xmx3g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$LOAD_CLASSPATH" io.quondam.load.bench.BenchCli
+exec java -Xmx3g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$MODULE_CLASSPATH" io.quondam.load.bench.BenchCli

@@ -1,28 +1,25 @@
 #!/usr/bin/env bash
 # Builds the runnable jars with Maven and the container images quondam/<service>:<tag> from each module's
 # Dockerfile, into minikube's Docker daemon (default) or the local one (--docker, for the -Pcontainers tests).
+#
+# usage: scripts/build-images.sh [--docker] [--skip-maven]
+#
+#   --docker      build into the local Docker daemon instead of minikube's
+#   --skip-maven  reuse the jars already in */target
+#
+# environment:
+#   QUONDAM_IMAGE_TAG   image tag (default: local, the tag k8s/ deploys)
 set -euo pipefail
-
-usage() {
-  cat <<'USAGE'
-usage: scripts/build-images.sh [--docker] [--skip-maven]
-
-  --docker      build into the local Docker daemon instead of minikube's
-  --skip-maven  reuse the jars already in */target
-
-environment:
-  QUONDAM_IMAGE_TAG   image tag (default: local, the tag k8s/ deploys)
-USAGE
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 target=minikube
 skip_maven=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    -h|--help) usage; exit 0 ;;
+    -h|--help) print_help; exit 0 ;;
     --docker) target=docker ;;
     --skip-maven) skip_maven=true ;;
-    *) echo "build-images.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    *) die "unknown argument $1 (see --help)" ;;
   esac
   shift
 done
@@ -30,14 +27,7 @@ done
 needed=(docker)
 [[ "$skip_maven" == false ]] && needed+=(java mvn)
 [[ "$target" == minikube ]] && needed+=(minikube)
-missing=()
-for tool in "${needed[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "build-images.sh: missing on PATH: ${missing[*]}" >&2
-  exit 1
-fi
+require_tools "${needed[@]}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tag="${QUONDAM_IMAGE_TAG:-local}"

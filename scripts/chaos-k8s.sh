@@ -1,35 +1,32 @@
 #!/usr/bin/env bash
 # Deletes the current Redis master pod (as the Sentinels report it) every N seconds for a number of rounds, and
 # reports how long the Sentinels took to promote another one. The pod comes back as a replica of the new master.
+#
+# usage: scripts/chaos-k8s.sh [--interval SECONDS] [--rounds N] [--force]
+#
+#   --interval S   seconds between two deletions (default 60)
+#   --rounds N     how many masters to delete (default 5)
+#   --force        delete with --grace-period=0 --force (like kill -9) instead of a graceful stop
+#
+# Watch it with: kubectl -n quondam get pods -w   and   kubectl -n quondam logs -f deployment/dedup-processor
 set -euo pipefail
-
-usage() {
-  cat <<'USAGE'
-usage: scripts/chaos-k8s.sh [--interval SECONDS] [--rounds N] [--force]
-
-  --interval S   seconds between two deletions (default 60)
-  --rounds N     how many masters to delete (default 5)
-  --force        delete with --grace-period=0 --force (like kill -9) instead of a graceful stop
-
-Watch it with: kubectl -n quondam get pods -w   and   kubectl -n quondam logs -f deployment/dedup-processor
-USAGE
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 interval=60
 rounds=5
 force=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    -h|--help) usage; exit 0 ;;
+    -h|--help) print_help; exit 0 ;;
     --interval) interval="$2"; shift ;;
     --rounds) rounds="$2"; shift ;;
     --force) force=(--grace-period=0 --force) ;;
-    *) echo "chaos-k8s.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    *) die "unknown argument $1 (see --help)" ;;
   esac
   shift
 done
 
-command -v kubectl >/dev/null 2>&1 || { echo "chaos-k8s.sh: missing on PATH: kubectl" >&2; exit 1; }
+require_tools kubectl
 namespace=quondam
 
 current_master() {

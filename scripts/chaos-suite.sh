@@ -5,19 +5,22 @@
 # (records, leaked, lost, dead-lettered, longest stall) and a JSON summary as its last line. Exits 1 when any scenario
 # leaked, lost or could not be verified. Bounded: every scenario ends by itself; stops everything it started.
 #
+# usage: [CHAOS_SCALE=F] [CHAOS_SCENARIOS=a,b] scripts/chaos-suite.sh
+#
 # Scenarios: redis-master-kill, processor-kill, broker-restart, redis-unreachable, redis-slow, sentinels-down,
 # double-failover, restart-empty-then-kill, replica-away, stale-replica, master-partitioned, postgres-restart (about
 # 30 minutes at CHAOS_SCALE=1 on 2 cores, stack start-ups included; about 10 minutes at 0.1).
 # Settings (environment): CHAOS_SCALE (1.0; 0.05-10, multiplies every scenario's length and fault durations),
 # CHAOS_SCENARIOS (all, or a comma-separated list), CHAOS_RATE (1000 payments/s). Needs only Java 17 and Maven.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
+  print_help
   exit 0
 fi
-cd "$(dirname "$0")/.."
-. scripts/lib/load-classpath.sh
-load_classpath
+require_tools java mvn
+cd "$quondam_root"
+module_classpath load
 
-exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$LOAD_CLASSPATH" io.quondam.load.ChaosSuiteCli
+exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$MODULE_CLASSPATH" io.quondam.load.ChaosSuiteCli

@@ -15,13 +15,12 @@
 #   --namespace NS     Kubernetes namespace (default quondam)
 # Needs no redis-cli: Sentinel is asked over bash's /dev/tcp. Prints one line per kill and a summary.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 mode=local every=30 duration=300 count=0 kill_processor=false namespace=${QUONDAM_K8S_NAMESPACE:-quondam}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stack_dir="$root/.stack/load"
 
-usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; }
-die() { echo "chaos.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -32,7 +31,7 @@ while [[ $# -gt 0 ]]; do
     --kill-processor) kill_processor=true ;;
     --stack-dir) stack_dir=${2:?}; shift ;;
     --namespace) namespace=${2:?}; shift ;;
-    -h|--help) usage; exit 0 ;;
+    -h|--help) print_help; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
   shift
@@ -150,7 +149,7 @@ if [[ "$mode" == local ]]; then
   set -a; . "$env_file"; set +a
   kill_master=kill_local_master kill_processor_fn=kill_local_processor
 else
-  command -v kubectl >/dev/null || die "kubectl is not on PATH"
+  require_tools kubectl
   kill_master=kill_k8s_master kill_processor_fn=kill_k8s_processor
 fi
 

@@ -4,16 +4,19 @@
 # killing the Redis master and the processor, verifies the ledger and prints the report; the last line is JSON.
 # Exits non-zero when any payment leaked or was lost. Stops everything it started, also on Ctrl-C.
 #
+# usage: [DEMO_EVENTS=N ...] scripts/demo.sh
+#
 # Settings (environment): DEMO_EVENTS (100000), DEMO_DUPLICATE_PERCENT (30), DEMO_MALFORMED_PERCENT (1),
 # DEMO_SEED (42), DEMO_RATE records/s produced (4000). Needs only Java 17 and Maven.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
+  print_help
   exit 0
 fi
-cd "$(dirname "$0")/.."
-. scripts/lib/load-classpath.sh
-load_classpath
+require_tools java mvn
+cd "$quondam_root"
+module_classpath load
 
-exec java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$LOAD_CLASSPATH" io.quondam.load.DemoCli
+exec java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$MODULE_CLASSPATH" io.quondam.load.DemoCli

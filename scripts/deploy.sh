@@ -1,19 +1,16 @@
 #!/usr/bin/env bash
 # Applies the Kafka cluster and topics (strimzi/minikube), waits until Strimzi reports them ready, then applies
 # Redis, Sentinel, PostgreSQL and the services (k8s/overlays/minikube) and waits for every rollout.
+#
+# usage: scripts/deploy.sh [--kafka DIR] [--overlay DIR] [--timeout SECONDS]
+#
+#   --kafka DIR      Strimzi kustomization to apply (default strimzi/minikube)
+#   --overlay DIR    kustomization of everything else (default k8s/overlays/minikube)
+#   --timeout S      how long to wait for each part to become ready (default 600)
+#
+# Needs kubectl on PATH, a cluster in the current context and the Strimzi operator (scripts/minikube-up.sh).
 set -euo pipefail
-
-usage() {
-  cat <<'USAGE'
-usage: scripts/deploy.sh [--kafka DIR] [--overlay DIR] [--timeout SECONDS]
-
-  --kafka DIR      Strimzi kustomization to apply (default strimzi/minikube)
-  --overlay DIR    kustomization of everything else (default k8s/overlays/minikube)
-  --timeout S      how long to wait for each part to become ready (default 600)
-
-Needs kubectl on PATH, a cluster in the current context and the Strimzi operator (scripts/minikube-up.sh).
-USAGE
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kafka_dir="$root/strimzi/minikube"
@@ -21,16 +18,16 @@ overlay="$root/k8s/overlays/minikube"
 timeout=600
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    -h|--help) usage; exit 0 ;;
+    -h|--help) print_help; exit 0 ;;
     --kafka) kafka_dir="$2"; shift ;;
     --overlay) overlay="$2"; shift ;;
     --timeout) timeout="$2"; shift ;;
-    *) echo "deploy.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    *) die "unknown argument $1 (see --help)" ;;
   esac
   shift
 done
 
-command -v kubectl >/dev/null 2>&1 || { echo "deploy.sh: missing on PATH: kubectl" >&2; exit 1; }
+require_tools kubectl
 namespace=quondam
 if ! kubectl get crd kafkas.kafka.strimzi.io >/dev/null 2>&1; then
   echo "deploy.sh: the Strimzi CRDs are not installed; run scripts/minikube-up.sh first" >&2

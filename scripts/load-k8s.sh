@@ -1,34 +1,24 @@
 #!/usr/bin/env bash
 # Runs the load simulations against the cluster: port-forwards the key-api (8080) and the payments-consumer
 # (8082) to 127.0.0.1 and runs scripts/load.sh k8s with their addresses; the forwards end with this script.
+#
+# usage: scripts/load-k8s.sh [arguments for scripts/load.sh]
+#
+# environment passed to scripts/load.sh:
+#   QUONDAM_KEY_API_URL   http://127.0.0.1:18080 (the key-api through port-forward)
+#   QUONDAM_LEDGER_URL    http://127.0.0.1:18082 (GET /payments/summary of the payments-consumer)
+#   QUONDAM_API_TOKEN     the bearer token of tenant "demo" from the minikube Secret
+#   QUONDAM_K8S_NAMESPACE quondam
+#
+# Needs kubectl and curl on PATH and a deployment made by scripts/deploy.sh.
 set -euo pipefail
-
-usage() {
-  cat <<'USAGE'
-usage: scripts/load-k8s.sh [arguments for scripts/load.sh]
-
-environment passed to scripts/load.sh:
-  QUONDAM_KEY_API_URL   http://127.0.0.1:18080 (the key-api through port-forward)
-  QUONDAM_LEDGER_URL    http://127.0.0.1:18082 (GET /payments/summary of the payments-consumer)
-  QUONDAM_API_TOKEN     the bearer token of tenant "demo" from the minikube Secret
-  QUONDAM_K8S_NAMESPACE quondam
-
-Needs kubectl and curl on PATH and a deployment made by scripts/deploy.sh.
-USAGE
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
+  -h|--help) print_help; exit 0 ;;
 esac
 
-missing=()
-for tool in kubectl curl; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "load-k8s.sh: missing on PATH: ${missing[*]}" >&2
-  exit 1
-fi
+require_tools kubectl curl
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [[ ! -x "$root/scripts/load.sh" ]]; then
   echo "load-k8s.sh: scripts/load.sh is missing or not executable" >&2

@@ -17,11 +17,10 @@
 # QUONDAM_LEDGER_URL, QUONDAM_API_TOKEN and QUONDAM_K8S_NAMESPACE; runs KeyApiSimulation against the key-api while
 # chaos.sh k8s deletes the Redis master pod (and a processor pod), then checks the ledger summary for leaked duplicates.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 mode=local duration=60 chaos_every=30 processor_kills=true
 cli_args=()
-usage() { sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; }
-die() { echo "load.sh: $*" >&2; exit 2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -30,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --chaos-every) chaos_every=${2:?}; shift ;;
     --no-processor-kills) processor_kills=false ;;
     --rate|--api-rate|--duplicate-percent|--duplicate-shapes|--p99-ms) cli_args+=("$1" "${2:?}"); shift ;;
-    -h|--help) usage; exit 0 ;;
+    -h|--help) print_help; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
   shift
@@ -43,22 +42,11 @@ cd "$root"
 if [[ "$mode" == k8s ]]; then
   [[ -n "${QUONDAM_KEY_API_URL:-}" && -n "${QUONDAM_API_TOKEN:-}" ]] \
     || die "k8s mode needs QUONDAM_KEY_API_URL and QUONDAM_API_TOKEN: run it through scripts/load-k8s.sh"
-  command -v kubectl >/dev/null || die "kubectl is not on PATH"
+  require_tools kubectl
 fi
-for tool in java mvn; do
-  command -v "$tool" >/dev/null || die "$tool is not on PATH (needs Java 17 and Maven)"
-done
+require_tools java mvn
 stack_dir="$root/.stack/load"
-classpath_file="$root/.stack/load-classpath.txt"
-mkdir -p "$root/.stack"
-
-# Build what is missing or older than the sources (package only: nothing is installed into ~/.m2).
-if [[ ! -s "$classpath_file" || ! -d load/target/classes ]] \
-   || [[ -n "$(find . -path ./.stack -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.sql' -o -name '*.lua' -o -name '*.conf' \) -newer "$classpath_file" -print -quit)" ]]; then
-  echo "building Quondam (mvn package, tests skipped)..."
-  mvn -B -q -Dstyle.color=never -pl load -am package -DskipTests \
-    dependency:build-classpath -Dmdep.outputFile="$classpath_file" -Dmdep.includeScope=runtime >/dev/null
-fi
+module_classpath load
 
 load_pid="" chaos_pid=""
 cleanup() {
@@ -70,7 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 java_cmd=(java -Xmx768m --add-opens=java.base/java.lang=ALL-UNNAMED -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
-  -cp "load/target/classes:$(cat "$classpath_file")" io.quondam.load.LoadCli)
+  -cp "$MODULE_CLASSPATH" io.quondam.load.LoadCli)
 
 if [[ "$mode" == k8s ]]; then
   if (( chaos_every > 0 )); then

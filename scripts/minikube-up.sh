@@ -1,42 +1,32 @@
 #!/usr/bin/env bash
 # Starts minikube, installs the pinned Strimzi operator into namespace quondam, builds the images into minikube's
 # Docker and deploys everything (scripts/build-images.sh, then scripts/deploy.sh), waiting until it is ready.
+#
+# usage: scripts/minikube-up.sh [--skip-build] [--cpus N] [--memory SIZE]
+#
+#   --skip-build   do not rebuild the images (they are already in minikube's Docker)
+#   --cpus N       CPUs for a new minikube VM (default 4)
+#   --memory SIZE  memory for a new minikube VM (default 8g)
+#
+# Needs minikube, kubectl, curl, docker, java 17 and mvn on PATH. An existing, running minikube is reused.
 set -euo pipefail
-
-usage() {
-  cat <<'USAGE'
-usage: scripts/minikube-up.sh [--skip-build] [--cpus N] [--memory SIZE]
-
-  --skip-build   do not rebuild the images (they are already in minikube's Docker)
-  --cpus N       CPUs for a new minikube VM (default 4)
-  --memory SIZE  memory for a new minikube VM (default 8g)
-
-Needs minikube, kubectl, curl, docker, java 17 and mvn on PATH. An existing, running minikube is reused.
-USAGE
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 skip_build=false
 cpus=4
 memory=8g
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    -h|--help) usage; exit 0 ;;
+    -h|--help) print_help; exit 0 ;;
     --skip-build) skip_build=true ;;
     --cpus) cpus="$2"; shift ;;
     --memory) memory="$2"; shift ;;
-    *) echo "minikube-up.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    *) die "unknown argument $1 (see --help)" ;;
   esac
   shift
 done
 
-missing=()
-for tool in minikube kubectl curl; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-if [[ ${#missing[@]} -gt 0 ]]; then
-  echo "minikube-up.sh: missing on PATH: ${missing[*]}" >&2
-  exit 1
-fi
+require_tools minikube kubectl curl
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../strimzi/operator.env

@@ -1,34 +1,31 @@
 #!/usr/bin/env bash
 # Removes what scripts/minikube-up.sh and scripts/deploy.sh created: the services, Redis, PostgreSQL, Kafka and the
 # Strimzi operator in namespace quondam. With --minikube it deletes the whole minikube VM instead.
+#
+# usage: scripts/teardown.sh [--minikube]
+#
+#   --minikube   run "minikube delete" (everything, including images and volumes)
+#
+# Needs kubectl on PATH (and minikube for --minikube).
 set -euo pipefail
-
-usage() {
-  cat <<'USAGE'
-usage: scripts/teardown.sh [--minikube]
-
-  --minikube   run "minikube delete" (everything, including images and volumes)
-
-Needs kubectl on PATH (and minikube for --minikube).
-USAGE
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 delete_vm=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    -h|--help) usage; exit 0 ;;
+    -h|--help) print_help; exit 0 ;;
     --minikube) delete_vm=true ;;
-    *) echo "teardown.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+    *) die "unknown argument $1 (see --help)" ;;
   esac
   shift
 done
 
 if [[ "$delete_vm" == true ]]; then
-  command -v minikube >/dev/null 2>&1 || { echo "teardown.sh: missing on PATH: minikube" >&2; exit 1; }
+  require_tools minikube
   minikube delete
   exit 0
 fi
-command -v kubectl >/dev/null 2>&1 || { echo "teardown.sh: missing on PATH: kubectl" >&2; exit 1; }
+require_tools kubectl
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 namespace=quondam
 

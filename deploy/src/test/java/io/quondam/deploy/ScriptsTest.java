@@ -18,7 +18,13 @@ class ScriptsTest {
     private static final List<String> KUBERNETES_SCRIPTS = List.of(
             "minikube-up.sh", "build-images.sh", "deploy.sh", "chaos-k8s.sh", "load-k8s.sh", "teardown.sh");
 
+    /** The scripts a user runs; scripts/lib holds what they source. */
     static List<Path> scripts() {
+        return Repository.files(Repository.path("scripts"), ".sh").stream()
+                .filter(script -> !script.getParent().endsWith("lib")).toList();
+    }
+
+    static List<Path> allShellFiles() {
         return Repository.files(Repository.path("scripts"), ".sh");
     }
 
@@ -43,29 +49,15 @@ class ScriptsTest {
     }
 
     @ParameterizedTest
-    @MethodSource("scripts")
+    @MethodSource("allShellFiles")
     void shouldPassBashSyntaxCheck(Path script) throws Exception {
         var result = run(Repository.root(), "bash", "-n", script.toString());
         assertThat(result.exitCode()).as(result.output()).isZero();
     }
 
-    @ParameterizedTest
-    @MethodSource("kubernetesScripts")
-    void shouldFailOnErrorsAndAnswerHelpWithoutTouchingAnything(Path script) throws Exception {
-        assertThat(Repository.read(script)).contains("set -euo pipefail");
-        var result = run(Repository.root(), "bash", script.toString(), "--help");
-        assertThat(result.exitCode()).as(result.output()).isZero();
-        assertThat(result.output()).containsIgnoringCase("usage");
-    }
-
-    static List<Path> localScriptsWithHelp() {
-        return List.of("demo.sh", "test.sh", "bench.sh", "chaos-suite.sh", "chaos.sh", "load.sh").stream()
-                .map(name -> Repository.path("scripts/" + name)).toList();
-    }
-
     /** --help prints the script's whole header comment and nothing after it, however long the header grows. */
     @ParameterizedTest
-    @MethodSource("localScriptsWithHelp")
+    @MethodSource("scripts")
     void shouldPrintTheWholeHeaderCommentAsHelp(Path script) throws Exception {
         var lines = Files.readAllLines(script);
         var header = new java.util.ArrayList<String>();
@@ -79,7 +71,18 @@ class ScriptsTest {
         var result = run(Repository.root(), "bash", script.toString(), "--help");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(header).as(script + " has a usage line in its header").anyMatch(line -> line.startsWith("usage: "));
         assertThat(result.output().lines().toList()).containsExactlyElementsOf(header);
+    }
+
+    /** One way to fail on errors, print help and name missing tools: every script uses scripts/lib/common.sh. */
+    @ParameterizedTest
+    @MethodSource("scripts")
+    void shouldUseTheSharedScriptLibrary(Path script) throws Exception {
+        String text = Repository.read(script);
+        assertThat(text).contains("set -euo pipefail")
+                .contains(". \"$(dirname \"${BASH_SOURCE[0]}\")/lib/common.sh\"")
+                .doesNotContain("usage()", "<<'USAGE'", "sed -n '2", "command -v", "dependency:build-classpath");
     }
 
     @Test

@@ -1,0 +1,61 @@
+# Sourced by every script in scripts/: one way to print help, to name missing tools and to build a module and cache
+# its class path. The functions find the repository from this file's own path, not from the current directory.
+
+quondam_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# Prints the calling script's help: its header comment, from the line after the shebang to the first line that is
+# not a comment.
+print_help() {
+  sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
+}
+
+# Exits with status 2 (a usage error), the message on standard error after the script's name.
+die() {
+  echo "$(basename "$0"): $*" >&2
+  exit 2
+}
+
+# Exits with status 1, naming every tool among the arguments that is not on PATH.
+require_tools() {
+  local missing=() tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+  if (( ${#missing[@]} > 0 )); then
+    echo "$(basename "$0"): missing on PATH: ${missing[*]}" >&2
+    exit 1
+  fi
+}
+
+# True when FILE is missing or any pom, main source or resource of the repository is newer than it.
+sources_newer_than() {
+  [[ ! -e "$1" ]] || [[ -n "$(find "$quondam_root" \( -name .stack -o -name target -o -name .git \) -prune \
+    -o -type f \( -name pom.xml -o -path '*/src/main/*' \) -newer "$1" -print -quit)" ]]
+}
+
+# Builds MODULE and the modules it depends on (mvn package, tests not built) when its classes or its cached class path
+# are missing or older than the sources, and sets MODULE_CLASSPATH to its classes and all its dependencies.
+module_classpath() {
+  local module=$1
+  local cache="$quondam_root/.stack/classpath-$module.txt"
+  if [[ ! -d "$quondam_root/$module/target/classes" ]] || sources_newer_than "$cache"; then
+    echo "$(basename "$0"): building $module (mvn package, tests not built)..." >&2
+    mkdir -p "$quondam_root/.stack"
+    (cd "$quondam_root" && mvn -B -q -Dstyle.color=never -pl "$module" -am package -Dmaven.test.skip=true \
+      dependency:build-classpath -Dmdep.outputFile="$cache" >/dev/null)
+    touch "$cache" # the plugin leaves an unchanged file untouched
+  fi
+  MODULE_CLASSPATH="$quondam_root/$module/target/classes:$(cat "$cache")"
+}
+
+# Builds MODULE's runnable jar (mvn package, tests not built) when it is missing or older than the sources, and sets
+# MODULE_JAR to its path.
+module_jar() {
+  local module=$1
+  MODULE_JAR="$(ls "$quondam_root/$module"/target/"$module"-*-all.jar 2>/dev/null | head -n 1 || true)"
+  if [[ -z "$MODULE_JAR" ]] || sources_newer_than "$MODULE_JAR"; then
+    echo "$(basename "$0"): building $module (mvn package, tests not built)..." >&2
+    (cd "$quondam_root" && mvn -B -q -Dstyle.color=never -pl "$module" -am package -Dmaven.test.skip=true >/dev/null)
+    MODULE_JAR="$(ls "$quondam_root/$module"/target/"$module"-*-all.jar | head -n 1)"
+  fi
+}
