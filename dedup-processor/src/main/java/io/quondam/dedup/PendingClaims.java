@@ -143,7 +143,7 @@ final class PendingClaims {
     private static Pending decode(byte[] data) {
         if (data.length == 0 || data[0] != FORMAT) {
             throw new IllegalStateException("a pending-claim entry of format " + (data.length == 0 ? "(empty)" : data[0])
-                    + " instead of " + FORMAT + ": written by an unreleased build; reset the application's state"
+                    + " instead of " + FORMAT + ": written by another version; reset the application's state"
                     + " (kafka-streams-application-reset) before running this one");
         }
         try (var in = new DataInputStream(new ByteArrayInputStream(data, 1, data.length - 1))) {

@@ -207,7 +207,7 @@ public final class RedisKeyStore implements KeyStore {
         try {
             results = runOne(new KeyOperation.Claim(claims));
         } catch (KeyStoreUnavailableException e) {
-            // One retry budget can end before Sentinel has promoted a replica (2-3 s): give the failover another.
+            // One retry budget can end before Sentinel has promoted a replica: give the failover another.
             log.warn("No master for the unconfirmed claims yet ({}); trying once more", e.getMessage());
             results = runOne(new KeyOperation.Claim(claims));
         }

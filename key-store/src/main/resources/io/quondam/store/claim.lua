@@ -1,7 +1,7 @@
 -- Claims every key of KEYS in one round trip: KEYS[i] for owner ARGV[2i-1] for ARGV[2i] milliseconds.
 -- Returns three entries per key, in order: code, owner, ageMillis, where code 1 = claimed, 2 = replayed (same
--- owner), 3 = duplicate (another owner). One script call for a whole batch costs Redis a third of the CPU of one
--- call per key (measured on the local stack), and its writes replicate as one MULTI/EXEC.
+-- owner), 3 = duplicate (another owner). One script call for a whole batch spares Redis the per-call cost of script
+-- lookup and replication framing, and its writes replicate as one MULTI/EXEC.
 local now = nowMillis()
 local reply = {}
 for i, key in ipairs(KEYS) do

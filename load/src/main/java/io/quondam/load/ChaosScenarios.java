@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The fault matrix of issue 8, each scenario streaming duplicated payments through the whole local pipeline.
+ * The fault matrix, each scenario streaming duplicated payments through the whole local pipeline (docs/chaos.md).
  */
 final class ChaosScenarios {
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);

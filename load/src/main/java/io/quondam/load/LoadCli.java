@@ -44,7 +44,8 @@ public final class LoadCli {
         int apiRate = cli.integer("--api-rate", 20, 1, 10_000);
         int duplicatePercent = cli.integer("--duplicate-percent", 30, 0, 90);
         String shapes = cli.nonEmpty("--duplicate-shapes", "immediate=1,delayed=1,other-key=1");
-        // A Sentinel failover stalls claims for 2-3 s, so under chaos the slowest 1% wait about that long.
+        // A Sentinel failover stalls claims for down-after plus the election, so under chaos the slowest 1% wait
+        // about that long (docs/durability.md).
         int p99 = cli.integer("--p99-ms", 3000, 1, 600_000);
         Path dir = Path.of(cli.nonEmpty("--dir", ".stack/load")).toAbsolutePath();
         Path results = Path.of(cli.nonEmpty("--results", "load/target/gatling")).toAbsolutePath();

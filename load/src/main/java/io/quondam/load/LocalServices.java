@@ -179,8 +179,8 @@ final class LocalServices implements AutoCloseable {
         env.put("QUONDAM_DUPLICATES_TOPIC", Demo.DUPLICATES);
         env.put("QUONDAM_STREAM_THREADS", "2");
         // QUONDAM_REPLICATION_FACTOR stays -1: the local Kafka's default, one replica per node up to 3. With one
-        // replica on a cluster, a dead node leaves changelog partitions without a leader, and Kafka 4.4 then drops
-        // their transaction markers (docs/evidence.md, "Fault matrix").
+        // replica on a cluster, a dead node leaves changelog partitions without a leader, and Kafka then drops
+        // their transaction markers (docs/design.md, "Kafka forensics").
         env.put("QUONDAM_HTTP_PORT", "0");
         env.put("QUONDAM_STREAMS_SESSION_TIMEOUT_MS", "6000"); // a killed instance's partitions move on sooner
         int instance = processorStarts.incrementAndGet();

@@ -16,7 +16,7 @@ public final class RedisNode {
 
     static final Duration PING_TIMEOUT = Duration.ofMillis(500);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-    // A full resync of millions of keys from a busy master on 2 cores took about 30 s in the benchmark.
+    // Generous: a full resync copies the whole keyspace, and the benchmarks fill it with millions of keys.
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(120);
 
     private final RedisEndpoint endpoint;

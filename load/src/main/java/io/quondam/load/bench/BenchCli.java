@@ -95,7 +95,7 @@ public final class BenchCli {
         Files.writeString(output.resolve("results.html"), results.html());
         System.out.println("wrote " + output.resolve("results.json") + " and " + output.resolve("results.html"));
         // Any client thread still alive (a stream thread that outlived KafkaStreams.close(30 s)) would spin on the
-        // vanished broker and keep this JVM alive. A wait for Redis no longer does, since DedupApp.close() ends it.
+        // vanished broker and keep this JVM alive.
         System.exit(0);
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.IntFunction;
  * after a warm-up; reports the rate of successful calls and their latency percentiles.
  */
 final class LoadLoop {
-    /** Long enough on two cores for the JIT to compile the HTTP path; shorter warm-ups measured half the rate. */
+    /** Long enough on two cores for the JIT to compile the HTTP path before anything is measured. */
     private static final Duration WARM_UP = Duration.ofSeconds(10);
 
     /**

@@ -122,10 +122,9 @@ final class ProcessorBench {
         try (var pipeline = new Pipeline(stack.bootstrapServers())) {
             pipeline.produce(INPUT, events, Integer.MAX_VALUE, new AtomicInteger()).get();
             events = null; // the generated records can take a few hundred MB
-            // The JIT of this JVM and of the broker: after a warm-up on a quarter of the input, a variant still ran
-            // 30-50% slower in the first measured round than in the second (the broker's C2 compiler was busy). So
-            // every variant reads the whole input once unmeasured, then twice measured, the second round in reverse
-            // order; a row is the mean of its two measured rounds.
+            // The JIT of this JVM and of the broker favours whichever variant runs later. So every variant reads the
+            // whole input once unmeasured, then twice measured, the second round in reverse order; a row is the mean
+            // of its two measured rounds (docs/benchmarks.md).
             out.printf("warming up: every variant reads the input once, unmeasured%n");
             for (var variant : variants) {
                 measure(variant, pipeline, INPUT, records, "warmup", output(variant) + ".warmup");
