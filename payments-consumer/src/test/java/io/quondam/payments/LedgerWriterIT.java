@@ -156,7 +156,7 @@ class LedgerWriterIT {
     void shouldApplyMigrationsOnlyOnce() throws Exception {
         assertThat(Migrations.apply(dataSource)).isEqualTo(1);
         try (var connection = dataSource.getConnection(); var statement = connection.createStatement();
-             var rows = statement.executeQuery("SELECT count(*) FROM schema_version")) {
+             var rows = statement.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
             rows.next();
             assertThat(rows.getInt(1)).isEqualTo(1);
         }
