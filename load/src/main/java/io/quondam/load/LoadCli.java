@@ -1,6 +1,5 @@
 package io.quondam.load;
 
-import io.quondam.config.ConfigException;
 import io.quondam.load.gatling.DuplicateShape;
 import io.quondam.load.gatling.DuplicatedPaymentsSimulation;
 import io.quondam.load.gatling.KeyApiSimulation;
@@ -38,7 +37,8 @@ public final class LoadCli {
     }
 
     public static void main(String[] args) throws Exception {
-        var cli = CliArguments.parse(args);
+        var arguments = CliArguments.parse("load", "usage: see scripts/load.sh --help", args);
+        var cli = arguments.settings();
         int durationSeconds = cli.integer("--duration", 60, 5, 6 * 3600);
         int rate = cli.integer("--rate", 200, 1, 100_000);
         int apiRate = cli.integer("--api-rate", 20, 1, 10_000);
@@ -61,12 +61,7 @@ public final class LoadCli {
         } catch (IllegalArgumentException e) {
             cli.problem("--duplicate-shapes: " + e.getMessage());
         }
-        try {
-            cli.validate();
-        } catch (ConfigException e) {
-            System.err.println("load: " + e.getMessage());
-            System.exit(2);
-        }
+        arguments.validateOrExit();
         if (!externalKeyApi.isEmpty()) {
             var settings = new LoadSettings("127.0.0.1:19092", Demo.INPUT, rate, Duration.ofSeconds(durationSeconds),
                     duplicatePercent, weights, Duration.ofSeconds(5), 42, dir.resolve("manifest.txt"), externalKeyApi,
@@ -108,7 +103,8 @@ public final class LoadCli {
 
             System.out.println();
             System.out.println(report.human());
-            System.out.printf("Gatling DuplicatedPaymentsSimulation %s: %s%n", verdict(payments), payments.reportText());
+            System.out.printf("Gatling DuplicatedPaymentsSimulation %s: %s%n", verdict(payments),
+                    payments.reportText());
             System.out.printf("Gatling KeyApiSimulation             %s: %s%n", verdict(keyApi), keyApi.reportText());
             System.out.printf("processor restarts %d, Redis nodes restarted %d%n", services.processorRestarts(),
                     services.redisRestarts());
