@@ -27,6 +27,20 @@ require_tools() {
   fi
 }
 
+# Runs Maven quietly in the repository root; when it fails, prints its output and exits with its status.
+quiet_maven() {
+  local log status=0
+  log="$(mktemp)"
+  (cd "$quondam_root" && mvn -B -Dstyle.color=never "$@") >"$log" 2>&1 || status=$?
+  if (( status != 0 )); then
+    grep -E '^\[(ERROR|WARNING)\]' "$log" >&2 || cat "$log" >&2
+    rm -f "$log"
+    echo "$(basename "$0"): the build failed (mvn $*)" >&2
+    exit "$status"
+  fi
+  rm -f "$log"
+}
+
 # True when FILE is missing or any pom, main source or resource of the repository is newer than it.
 sources_newer_than() {
   [[ ! -e "$1" ]] || [[ -n "$(find "$quondam_root" \( -name .stack -o -name target -o -name .git \) -prune \
@@ -41,8 +55,8 @@ module_classpath() {
   if [[ ! -d "$quondam_root/$module/target/classes" ]] || sources_newer_than "$cache"; then
     echo "$(basename "$0"): building $module (mvn package, tests not built)..." >&2
     mkdir -p "$quondam_root/.stack"
-    (cd "$quondam_root" && mvn -B -q -Dstyle.color=never -pl "$module" -am package -Dmaven.test.skip=true \
-      dependency:build-classpath -Dmdep.outputFile="$cache" >/dev/null)
+    quiet_maven -pl "$module" -am package -Dmaven.test.skip=true -Dcheckstyle.skip dependency:build-classpath \
+      -Dmdep.outputFile="$cache"
     touch "$cache" # the plugin leaves an unchanged file untouched
   fi
   MODULE_CLASSPATH="$quondam_root/$module/target/classes:$(cat "$cache")"
@@ -55,7 +69,7 @@ module_jar() {
   MODULE_JAR="$(ls "$quondam_root/$module"/target/"$module"-*-all.jar 2>/dev/null | head -n 1 || true)"
   if [[ -z "$MODULE_JAR" ]] || sources_newer_than "$MODULE_JAR"; then
     echo "$(basename "$0"): building $module (mvn package, tests not built)..." >&2
-    (cd "$quondam_root" && mvn -B -q -Dstyle.color=never -pl "$module" -am package -Dmaven.test.skip=true >/dev/null)
+    quiet_maven -pl "$module" -am package -Dmaven.test.skip=true -Dcheckstyle.skip
     MODULE_JAR="$(ls "$quondam_root/$module"/target/"$module"-*-all.jar | head -n 1)"
   fi
 }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * deduplicated topic; duplicates are counted and optionally audited. The owner of a claim is the record's source
  * coordinates {@code topic-partition@offset}, so a record whose transaction was aborted is forwarded again when it is
  * reprocessed. Claims travel in pipelined batches of up to {@code QUONDAM_CLAIM_BATCH} records, buffered in a
- * changelogged store ({@link PendingClaims}) and sent when the batch is full or {@code QUONDAM_CLAIM_LINGER} has passed.
- * When Redis is unavailable it waits and retries: a record is never forwarded unclaimed.
+ * changelogged store ({@link PendingClaims}) and sent when the batch is full or {@code QUONDAM_CLAIM_LINGER} has
+ * passed. When Redis is unavailable it waits and retries: a record is never forwarded unclaimed.
  */
 final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(ClaimProcessor.class);
@@ -44,7 +44,8 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
     private WindowStore<String, Long> guard;
     private PendingClaims pending;
 
-    ClaimProcessor(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics, BooleanSupplier stopping) {
+    ClaimProcessor(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics,
+            BooleanSupplier stopping) {
         this.config = config;
         this.sessions = sessions;
         this.metrics = metrics;

@@ -52,7 +52,8 @@ public final class DeadLetters {
         if (limit.fits(noHeaders)) {
             return noHeaders;
         }
-        return noHeaders.withKey((byte[]) null).withHeaders(trimmed(new RecordHeaders(), error, source, "value,headers,key", size));
+        return noHeaders.withKey((byte[]) null)
+                .withHeaders(trimmed(new RecordHeaders(), error, source, "value,headers,key", size));
     }
 
     private static Headers trimmed(Headers kept, BadRecordException error, Source source, String dropped, String size) {

@@ -53,7 +53,8 @@ public final class IdempotencyKeyExtractor {
         try (JsonParser parser = JSON.createParser(value)) {
             match = JsonPointerMatch.find(parser, config.keyPointer());
         } catch (JsonProcessingException e) {
-            throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value is not JSON: " + e.getOriginalMessage());
+            throw new BadRecordException(BadRecordReason.MALFORMED_JSON,
+                    "value is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new BadRecordException(BadRecordReason.MALFORMED_JSON, "value is not JSON: " + e.getMessage());
         }

@@ -76,7 +76,8 @@ final class OutputLimit {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= 0x800) {
-                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
                     bytes += 2; // 4 bytes for the pair's 2 chars
                     i++;
                 } else if (!Character.isSurrogate(c)) {

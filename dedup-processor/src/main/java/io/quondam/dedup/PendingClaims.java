@@ -142,7 +142,8 @@ final class PendingClaims {
 
     private static Pending decode(byte[] data) {
         if (data.length == 0 || data[0] != FORMAT) {
-            throw new IllegalStateException("a pending-claim entry of format " + (data.length == 0 ? "(empty)" : data[0])
+            throw new IllegalStateException("a pending-claim entry of format "
+                    + (data.length == 0 ? "(empty)" : data[0])
                     + " instead of " + FORMAT + ": written by another version; reset the application's state"
                     + " (kafka-streams-application-reset) before running this one");
         }

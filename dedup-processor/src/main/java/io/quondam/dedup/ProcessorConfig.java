@@ -74,7 +74,8 @@ public record ProcessorConfig(
         try {
             pointer = JsonPointer.compile(pointerText);
         } catch (IllegalArgumentException e) {
-            settings.problem("QUONDAM_KEY_JSON_POINTER=" + pointerText + " is not a JSON pointer (example: /paymentId)");
+            settings.problem("QUONDAM_KEY_JSON_POINTER=" + pointerText
+                    + " is not a JSON pointer (example: /paymentId)");
         }
         var redis = RedisSettingsReader.read(settings);
         var config = new ProcessorConfig(
@@ -95,7 +96,8 @@ public record ProcessorConfig(
                 settings.choice("QUONDAM_TOMBSTONES", TombstonePolicy.DEAD_LETTER, TombstonePolicy.class),
                 settings.integer("QUONDAM_MAX_VALUE_BYTES", 512 * 1024, 1, 8 * 1024 * 1024),
                 settings.duration("QUONDAM_GUARD_RETENTION", "1h", Duration.ZERO, Duration.ofDays(30)),
-                settings.duration("QUONDAM_REDIS_OUTAGE_MAX_BLOCK", "60s", Duration.ofSeconds(1), Duration.ofMinutes(4)),
+                settings.duration("QUONDAM_REDIS_OUTAGE_MAX_BLOCK", "60s", Duration.ofSeconds(1),
+                        Duration.ofMinutes(4)),
                 settings.integer("QUONDAM_CLAIM_BATCH", 1000, 1, 5000),
                 settings.duration("QUONDAM_CLAIM_LINGER", "50ms", Duration.ofMillis(1), Duration.ofSeconds(10)),
                 settings.integer("QUONDAM_STREAM_THREADS", 1, 1, 64),

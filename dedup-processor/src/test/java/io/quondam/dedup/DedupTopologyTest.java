@@ -185,7 +185,8 @@ class DedupTopologyTest {
         input.pipeInput(new TestRecord<>(null, json("another body"), new RecordHeaders().add("idempotency-key",
                 json("order-7"))));
 
-        assertThat(deduplicated.readValuesToList()).extracting(DedupTopologyTest::text).containsExactly("not even json");
+        assertThat(deduplicated.readValuesToList()).extracting(DedupTopologyTest::text)
+                .containsExactly("not even json");
     }
 
     @Test
@@ -525,7 +526,8 @@ class DedupTopologyTest {
 
     @Test
     void shouldNameEveryNode() {
-        var description = DedupTopology.build(TestConfigs.config(), () -> keyStore, new DedupMetrics(registry), () -> false)
+        var description = DedupTopology.build(TestConfigs.config(), () -> keyStore, new DedupMetrics(registry),
+                        () -> false)
                 .describe().toString();
 
         assertThat(description).contains("Source: input (topics: [payments])",

@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The processor's meters on its ops port; the endpoints themselves are tested with {@code OpsServer} in service-common. */
+/**
+ * The processor's meters on its ops port; the endpoints themselves are tested with {@code OpsServer} in service-common.
+ */
 class OpsServerTest {
     private final HttpClient client = HttpClient.newHttpClient();
 

@@ -36,7 +36,8 @@ class ProcessorConfigTest {
         var settings = Settings.of(invalid.applyTo(VALID));
 
         assertThatThrownBy(() -> ProcessorConfig.from(settings)).isInstanceOfSatisfying(ConfigException.class,
-                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).containsPattern(InvalidSettings.naming(invalid.name()))));
+                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p)
+                        .containsPattern(InvalidSettings.naming(invalid.name()))));
     }
 
     @Test

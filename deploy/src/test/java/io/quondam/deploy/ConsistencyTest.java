@@ -84,7 +84,8 @@ class ConsistencyTest {
         var build = k8s(overlay);
         var workloads = Stream.concat(
                 build.ofKind("Deployment").stream().map(m -> m.as(Deployment.class).getSpec().getTemplate()),
-                build.ofKind("StatefulSet").stream().map(m -> m.as(StatefulSet.class).getSpec().getTemplate())).toList();
+                build.ofKind("StatefulSet").stream().map(m -> m.as(StatefulSet.class).getSpec().getTemplate()))
+                .toList();
         int references = 0;
         for (PodTemplateSpec template : workloads) {
             var containers = Stream.concat(template.getSpec().getContainers().stream(),
@@ -121,7 +122,8 @@ class ConsistencyTest {
         var topics = new HashMap<String, Integer>();
         for (var manifest : strimzi().ofKind("KafkaTopic")) {
             var topic = manifest.as(KafkaTopic.class);
-            String name = topic.getSpec().getTopicName() != null ? topic.getSpec().getTopicName() : topic.getMetadata().getName();
+            String name = topic.getSpec().getTopicName() != null ? topic.getSpec().getTopicName()
+                    : topic.getMetadata().getName();
             topics.put(name, topic.getSpec().getPartitions());
         }
         var dedup = environment(build, container(build, "dedup-processor"));
@@ -150,12 +152,14 @@ class ConsistencyTest {
 
     @Test
     void shouldMatchTheReplicationFactorOfInternalTopicsToTheBrokers() {
-        for (var pair : List.of(List.of("k8s/base", "strimzi/base"), List.of("k8s/overlays/minikube", "strimzi/minikube"))) {
+        for (var pair : List.of(List.of("k8s/base", "strimzi/base"),
+                List.of("k8s/overlays/minikube", "strimzi/minikube"))) {
             var build = k8s(pair.get(0));
             int brokers = KustomizeBuild.of(Repository.path(pair.get(1))).get("KafkaNodePool", "dual-role")
                     .as(io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class).getSpec().getReplicas();
             var env = environment(build, container(build, "dedup-processor"));
-            assertThat(Integer.parseInt(value(env, "QUONDAM_REPLICATION_FACTOR"))).as(pair.toString()).isEqualTo(brokers);
+            assertThat(Integer.parseInt(value(env, "QUONDAM_REPLICATION_FACTOR"))).as(pair.toString())
+                    .isEqualTo(brokers);
         }
     }
 
@@ -256,7 +260,8 @@ class ConsistencyTest {
         var build = k8s(overlay);
         Map<String, Map<String, String>> podLabels = new HashMap<>();
         Map<String, Set<String>> podPorts = new HashMap<>();
-        for (var manifest : Stream.concat(build.ofKind("Deployment").stream(), build.ofKind("StatefulSet").stream()).toList()) {
+        for (var manifest : Stream.concat(build.ofKind("Deployment").stream(), build.ofKind("StatefulSet").stream())
+                .toList()) {
             PodTemplateSpec template = manifest.model() instanceof Deployment deployment
                     ? deployment.getSpec().getTemplate() : ((StatefulSet) manifest.model()).getSpec().getTemplate();
             var selector = manifest.model() instanceof Deployment deployment
@@ -286,7 +291,8 @@ class ConsistencyTest {
                 }
             });
         }
-        assertThat(budgeted).contains("Deployment/dedup-processor", "Deployment/key-api", "Deployment/payments-consumer",
+        assertThat(budgeted).contains("Deployment/dedup-processor", "Deployment/key-api",
+                "Deployment/payments-consumer",
                 "StatefulSet/redis", "StatefulSet/sentinel");
     }
 
@@ -342,7 +348,8 @@ class ConsistencyTest {
                 Repository.path("k8s/base/monitoring/quondam-dashboard.json").toFile());
         var meters = new TreeSet<String>();
         var meter = Pattern.compile("(?:Counter|Timer|Gauge|DistributionSummary)\\.builder\\(\"([a-z._]+)\"");
-        for (String module : List.of("key-store", "service-common", "dedup-processor", "key-api", "payments-consumer")) {
+        for (String module : List.of("key-store", "service-common", "dedup-processor", "key-api",
+                "payments-consumer")) {
             for (var file : Repository.files(Repository.path(module + "/src/main/java"), ".java")) {
                 var matcher = meter.matcher(Repository.read(file));
                 while (matcher.find()) {

@@ -18,7 +18,8 @@ class ImageAndVersionTest {
             String pom = Repository.read(Repository.path(service + "/pom.xml"));
             assertThat(pom).as(service).contains("maven-shade-plugin").contains("<shadedClassifierName>all<");
             assertThat(Dockerfiles.argument(service, "FROM")).as(service).isEqualTo("eclipse-temurin:17-jre");
-            assertThat(Dockerfiles.argument(service, "COPY")).as(service).startsWith("target/" + service + "-*-all.jar ");
+            assertThat(Dockerfiles.argument(service, "COPY")).as(service)
+                    .startsWith("target/" + service + "-*-all.jar ");
             assertThat(Dockerfiles.user(service)).as(service).isPositive();
             assertThat(Dockerfiles.argument(service, "ENTRYPOINT")).as(service)
                     .contains("\"-XX:MaxRAMPercentage=").contains("\"-jar\"");

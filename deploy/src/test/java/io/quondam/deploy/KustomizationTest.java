@@ -64,7 +64,8 @@ class KustomizationTest {
             assertThat(((Number) spec.getConfig().get("min.insync.replicas")).intValue()).as(manifest.id())
                     .isLessThanOrEqualTo(spec.getReplicas());
         }
-        assertThat(((Number) kafkaConfig.get("transaction.state.log.replication.factor")).intValue()).isEqualTo(brokers);
+        assertThat(((Number) kafkaConfig.get("transaction.state.log.replication.factor")).intValue())
+                .isEqualTo(brokers);
         assertThat(((Number) kafkaConfig.get("offsets.topic.replication.factor")).intValue()).isEqualTo(brokers);
         assertThat(((Number) kafkaConfig.get("transaction.state.log.min.isr")).intValue()).isLessThanOrEqualTo(brokers);
     }

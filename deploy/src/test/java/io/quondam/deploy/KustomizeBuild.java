@@ -91,12 +91,14 @@ final class KustomizeBuild {
         }
         for (var generator : kustomization.configMapGenerator()) {
             for (String source : generator.files()) {
-                Path path = kustomizationDir.resolve(source.contains("=") ? source.substring(source.indexOf('=') + 1) : source)
+                Path path = kustomizationDir.resolve(
+                        source.contains("=") ? source.substring(source.indexOf('=') + 1) : source)
                         .normalize();
                 if (Files.isRegularFile(path)) {
                     referencedFiles.add(path);
                 } else {
-                    problems.add(file + ": configMapGenerator " + generator.name() + " file " + source + " does not exist");
+                    problems.add(file + ": configMapGenerator " + generator.name() + " file " + source
+                            + " does not exist");
                 }
             }
         }
@@ -135,7 +137,8 @@ final class KustomizeBuild {
                             || manifest.tree().path("apiVersion").asText().startsWith(patch.target().group() + "/"))
                     .toList();
             if (targets.isEmpty()) {
-                problems.add(kustomizationFile + ": inline patch targets " + patch.target() + ", which matches nothing");
+                problems.add(kustomizationFile + ": inline patch targets " + patch.target()
+                        + ", which matches nothing");
             }
             JsonNode operations = readTree(patch.patch());
             for (Manifest target : targets) {
@@ -161,7 +164,8 @@ final class KustomizeBuild {
         JsonNode parent = tree.at(pointer.substring(0, cut));
         String field = pointer.substring(cut + 1).replace("~1", "/").replace("~0", "~");
         if (!(parent instanceof ObjectNode object) || !object.has(field)) {
-            problems.add(kustomizationFile + ": replace " + pointer + " in " + target.id() + ", which has no such field");
+            problems.add(kustomizationFile + ": replace " + pointer + " in " + target.id()
+                    + ", which has no such field");
             return;
         }
         object.set(field, operation.get("value"));
@@ -169,7 +173,8 @@ final class KustomizeBuild {
 
     private void replace(Manifest target, ObjectNode tree) {
         for (Manifest reparsed : ManifestParser.parse(target.file(), tree.toString())) {
-            resources.put(target.id(), new Manifest(target.file(), target.document(), reparsed.tree(), reparsed.model()));
+            resources.put(target.id(),
+                    new Manifest(target.file(), target.document(), reparsed.tree(), reparsed.model()));
         }
     }
 

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Where the repository is: Maven passes its root as {@code quondam.root}; from an IDE the working directory is tried. */
+/**
+ * Where the repository is: Maven passes its root as {@code quondam.root}; from an IDE the working directory is tried.
+ */
 final class Repository {
     private Repository() {
     }
@@ -39,7 +41,8 @@ final class Repository {
     static List<Path> files(Path dir, String... suffixes) {
         try (Stream<Path> walk = Files.walk(dir)) {
             return walk.filter(Files::isRegularFile)
-                    .filter(file -> Stream.of(suffixes).anyMatch(suffix -> file.getFileName().toString().endsWith(suffix)))
+                    .filter(file -> Stream.of(suffixes)
+                            .anyMatch(suffix -> file.getFileName().toString().endsWith(suffix)))
                     .sorted()
                     .toList();
         } catch (IOException e) {

@@ -97,8 +97,10 @@ class ScriptsTest {
      */
     @Test
     void shouldGiveTheServicesRedisUserTheRulesThatEveryTestRunsUnder() throws Exception {
-        var configMap = ManifestParser.parse(Repository.path("k8s/base/redis/configmap.yaml")).get(0).as(ConfigMap.class);
-        String tested = Files.readString(Repository.path("test-support/src/main/resources/io/quondam/stack/service-user.acl"));
+        var configMap = ManifestParser.parse(Repository.path("k8s/base/redis/configmap.yaml")).get(0)
+                .as(ConfigMap.class);
+        String tested = Files.readString(
+                Repository.path("test-support/src/main/resources/io/quondam/stack/service-user.acl"));
         assertThat(configMap.getData().get("service-user.acl")).isNotNull().isEqualToIgnoringWhitespace(tested);
         assertThat(configMap.getData().get("init-redis.sh"))
                 .contains("user quondam on >$SERVICE_PASSWORD $(cat /scripts/service-user.acl)");
@@ -111,7 +113,8 @@ class ScriptsTest {
 
     @Test
     void shouldShipRedisInitScriptsThatParse(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        var configMap = ManifestParser.parse(Repository.path("k8s/base/redis/configmap.yaml")).get(0).as(ConfigMap.class);
+        var configMap = ManifestParser.parse(Repository.path("k8s/base/redis/configmap.yaml")).get(0)
+                .as(ConfigMap.class);
         var scripts = configMap.getData().entrySet().stream().filter(entry -> entry.getKey().endsWith(".sh")).toList();
         assertThat(scripts).extracting(java.util.Map.Entry::getKey)
                 .contains("init-redis.sh", "init-sentinel.sh", "sentinel-master.sh");

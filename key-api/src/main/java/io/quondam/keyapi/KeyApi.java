@@ -75,7 +75,8 @@ public final class KeyApi {
             routes.get("/v1/keys/{key}", ctx -> respond(ctx, service.status(tenant(ctx), key(ctx))));
             routes.delete("/v1/keys/{key}", ctx -> respond(ctx, service.release(tenant(ctx), key(ctx))));
 
-            routes.put("/keys", ctx -> respond(ctx, service.legacyRegister(legacyTenant(ctx), JsonBodies.object(ctx, false))));
+            routes.put("/keys",
+                    ctx -> respond(ctx, service.legacyRegister(legacyTenant(ctx), JsonBodies.object(ctx, false))));
             routes.delete("/keys",
                     ctx -> respond(ctx, service.legacyConsume(legacyTenant(ctx), JsonBodies.object(ctx, false))));
 

@@ -57,14 +57,14 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, LegacyAut
         int minReplicas = settings.integer("QUONDAM_MIN_REPLICAS", KeyStore.DEFAULT_MIN_REPLICAS, 0, 16);
         var waitTimeout = settings.duration("QUONDAM_WAIT_TIMEOUT", "1s", Duration.ofMillis(1), Duration.ofMinutes(1));
         if (minReplicas > 0 && waitTimeout.compareTo(redis.socketTimeout()) >= 0) {
-            settings.problem("QUONDAM_WAIT_TIMEOUT (" + waitTimeout + ") must be shorter than QUONDAM_REDIS_SOCKET_TIMEOUT ("
-                    + redis.socketTimeout() + ")");
+            settings.problem("QUONDAM_WAIT_TIMEOUT (" + waitTimeout + ") must be shorter than "
+                    + "QUONDAM_REDIS_SOCKET_TIMEOUT (" + redis.socketTimeout() + ")");
         }
         var maxPreferWait = settings.duration("QUONDAM_MAX_PREFER_WAIT", "10s", Duration.ZERO, Duration.ofMinutes(5));
         var failoverHold = settings.duration("QUONDAM_FAILOVER_HOLD", "10s", Duration.ZERO, Duration.ofMinutes(5));
         settings.validate();
-        return new KeyApiConfig(host, port, tokens, legacyAuth, defaultTtl, maxTtl, bodyLimit, sessions, redis, minReplicas,
-                waitTimeout, maxPreferWait, failoverHold);
+        return new KeyApiConfig(host, port, tokens, legacyAuth, defaultTtl, maxTtl, bodyLimit, sessions, redis,
+                minReplicas, waitTimeout, maxPreferWait, failoverHold);
     }
 
     /** The entries of {@code QUONDAM_TOKENS_FILE}, one {@code tenant=token} per line, '#' starts a comment. */
@@ -90,7 +90,8 @@ public record KeyApiConfig(String host, int port, TenantTokens tokens, LegacyAut
     }
 
     public static KeyApiConfig forTests(TenantTokens tokens, LegacyAuth legacyAuth) {
-        return new KeyApiConfig("127.0.0.1", 0, tokens, legacyAuth, Duration.ofHours(24), Duration.ofDays(7), 64 * 1024, 1,
+        return new KeyApiConfig("127.0.0.1", 0, tokens, legacyAuth, Duration.ofHours(24), Duration.ofDays(7),
+                64 * 1024, 1,
                 RedisSettings.sentinel(List.of("127.0.0.1:26379"), "quondam", "", ""), 0, Duration.ofSeconds(1),
                 Duration.ofSeconds(10), KeyStorePool.DEFAULT_FAILOVER_HOLD);
     }

@@ -54,7 +54,8 @@ final class KeyService {
      * answer waits (up to {@code wait}) for the key to be completed, released or expired.
      */
     CompletableFuture<Answer> claim(String tenant, String key, JsonNode body, Duration wait) {
-        String owner = Optional.ofNullable(JsonBodies.text(body, "owner")).orElseGet(() -> UUID.randomUUID().toString());
+        String owner = Optional.ofNullable(JsonBodies.text(body, "owner"))
+                .orElseGet(() -> UUID.randomUUID().toString());
         checkLength("owner", owner, MAX_OWNER_BYTES);
         var fingerprint = Optional.ofNullable(JsonBodies.text(body, "fingerprint"));
         fingerprint.ifPresent(f -> checkLength("fingerprint", f, MAX_FINGERPRINT_BYTES));

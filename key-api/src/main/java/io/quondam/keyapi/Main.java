@@ -42,8 +42,8 @@ public final class Main {
             stopped.countDown();
         }, "quondam-shutdown"));
         app.start(config.host(), config.port());
-        log.info("key-api started on {}:{} ({} Redis sessions, default TTL {})", config.host(), app.port(), config.storeSessions(),
-                config.defaultTtl());
+        log.info("key-api started on {}:{} ({} Redis sessions, default TTL {})", config.host(), app.port(),
+                config.storeSessions(), config.defaultTtl());
         if (config.legacyAuth() == KeyApiConfig.LegacyAuth.NONE) {
             log.warn("QUONDAM_LEGACY_AUTH=none: anyone who can reach this port may register and consume legacy /keys;"
                     + " set it to bearer once the original service's clients send tokens");

@@ -106,8 +106,10 @@ final class ClaimTraffic {
             throws IOException {
         var sorted = steady.latencies().stream().sorted().toList();
         double seconds = (steady.toNanos() - steady.fromNanos()) / 1e9;
-        var unavailable = answers.stream().filter(answer -> answer.status() == 503).mapToLong(Answer::atNanos).toArray();
-        long lastUnavailable = unavailable.length == 0 ? killedAt : java.util.Arrays.stream(unavailable).max().orElse(killedAt);
+        var unavailable = answers.stream().filter(answer -> answer.status() == 503).mapToLong(Answer::atNanos)
+                .toArray();
+        long lastUnavailable = unavailable.length == 0 ? killedAt
+                : java.util.Arrays.stream(unavailable).max().orElse(killedAt);
         // The stall as a client sees it: the slowest answer to a request sent around the kill.
         long slowest = answers.stream().filter(answer -> answer.atNanos() >= killedAt)
                 .mapToLong(Answer::latencyNanos).max().orElse(0);

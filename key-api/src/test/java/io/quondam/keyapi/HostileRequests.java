@@ -103,7 +103,8 @@ final class HostileRequests {
     }
 
     private static String percentEncoded(List<Byte> bytes) {
-        return bytes.stream().map(b -> "%" + HexFormat.of().withUpperCase().toHexDigits(b)).collect(Collectors.joining());
+        return bytes.stream().map(b -> "%" + HexFormat.of().withUpperCase().toHexDigits(b))
+                .collect(Collectors.joining());
     }
 
     private static Arbitrary<Optional<String>> authorizations() {
@@ -113,7 +114,8 @@ final class HostileRequests {
                 Tuple.of(2, Arbitraries.of("Bearer wrong-token", "Bearer", "Bearer ", "Basic YWNtZTp0b2tlbg==",
                         "Bearer " + TOKEN + " extra", "Token " + TOKEN, TOKEN, "Bearer\t" + TOKEN).map(Optional::of)),
                 Tuple.of(1, printable(0, 80).map(Optional::of)),
-                Tuple.of(1, Arbitraries.integers().between(1000, 12_000).map(n -> Optional.of("Bearer " + "t".repeat(n)))));
+                Tuple.of(1, Arbitraries.integers().between(1000, 12_000)
+                        .map(n -> Optional.of("Bearer " + "t".repeat(n)))));
     }
 
     private static Arbitrary<Optional<String>> idempotencyKeys() {
@@ -128,7 +130,8 @@ final class HostileRequests {
         return Arbitraries.frequencyOf(
                 Tuple.of(10, Arbitraries.just(Optional.of("application/json"))),
                 Tuple.of(3, Arbitraries.just(Optional.empty())),
-                Tuple.of(3, Arbitraries.of("application/json; charset=utf-8", "APPLICATION/JSON", "application/problem+json",
+                Tuple.of(3, Arbitraries.of("application/json; charset=utf-8", "APPLICATION/JSON",
+                        "application/problem+json",
                         "application/vnd.acme+json", "text/plain", "application/x-www-form-urlencoded",
                         "multipart/form-data; boundary=x", "", ";", "application/json;;;", "*/*", "json")
                         .map(Optional::of)),
@@ -171,7 +174,8 @@ final class HostileRequests {
                         json(2).map(r -> "\"response\":" + r).optional(0.5),
                         Arbitraries.of("s1", "s2").map(s -> "\"shard\":" + quote(s)).optional(0.3),
                         Arbitraries.of("k1", "k2").map(k -> "\"key\":" + quote(k)).optional(0.3))
-                .as((owner, fingerprint, ttl, response, shard, key) -> Stream.of(owner, fingerprint, ttl, response, shard, key)
+                .as((owner, fingerprint, ttl, response, shard, key) ->
+                        Stream.of(owner, fingerprint, ttl, response, shard, key)
                         .flatMap(Optional::stream).collect(Collectors.joining(",", "{", "}")));
     }
 
@@ -207,7 +211,8 @@ final class HostileRequests {
         var truncated = keyRequestBodies().filter(text -> text.length() > 2)
                 .flatMap(text -> Arbitraries.integers().between(1, text.length() - 1).map(at -> text.substring(0, at)));
         var broken = Arbitraries.of("{", "}", "[", "{\"owner\":", "{\"owner\" \"a\"}", "{'owner':'a'}", "{\"a\":1,}",
-                "{\"a\":01}", "{\"a\":NaN}", "nul", "{} {}", "{\"a\":\"\\x\"}", "\uFEFF{}", "{\"a\":\"\u0001\"}", "/*c*/{}");
+                "{\"a\":01}", "{\"a\":NaN}", "nul", "{} {}", "{\"a\":\"\\x\"}", "\uFEFF{}", "{\"a\":\"\u0001\"}",
+                "/*c*/{}");
         return Arbitraries.oneOf(truncated, broken);
     }
 

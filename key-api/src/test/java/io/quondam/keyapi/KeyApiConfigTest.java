@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class KeyApiConfigTest {
     /** The least a key-api needs; each case below breaks one setting of it. */
-    private static final Map<String, String> VALID = Map.of("QUONDAM_TOKENS", "acme=t1", "QUONDAM_REDIS_PASSWORD", "pw");
+    private static final Map<String, String> VALID = Map.of("QUONDAM_TOKENS", "acme=t1",
+            "QUONDAM_REDIS_PASSWORD", "pw");
 
     /** Every setting the key-api reads, as its code reads it, each with the values it must refuse. */
     static List<InvalidSettings.Case> everyInvalidSetting() {
@@ -38,7 +39,8 @@ class KeyApiConfigTest {
         var settings = Settings.of(invalid.applyTo(VALID));
 
         assertThatThrownBy(() -> KeyApiConfig.read(settings)).isInstanceOfSatisfying(ConfigException.class,
-                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).containsPattern(InvalidSettings.naming(invalid.name()))));
+                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p)
+                        .containsPattern(InvalidSettings.naming(invalid.name()))));
     }
 
     @Test
@@ -52,7 +54,8 @@ class KeyApiConfigTest {
 
     @Test
     void shouldReadDefaults() {
-        var config = KeyApiConfig.read(Settings.of(Map.of("QUONDAM_TOKENS", "acme=t1", "QUONDAM_REDIS_PASSWORD", "pw")));
+        var config = KeyApiConfig.read(Settings.of(Map.of("QUONDAM_TOKENS", "acme=t1",
+                "QUONDAM_REDIS_PASSWORD", "pw")));
 
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.defaultTtl()).isEqualTo(Duration.ofHours(24));

@@ -53,7 +53,8 @@ class KeyApiIT {
                 stack.sentinelPassword())
                 .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD);
         var sessions = new AtomicInteger();
-        store = new KeyStorePool(8, () -> new RedisKeyStore(settings, registry, "key-api-it-" + sessions.incrementAndGet()),
+        store = new KeyStorePool(8,
+                () -> new RedisKeyStore(settings, registry, "key-api-it-" + sessions.incrementAndGet()),
                 Duration.ofSeconds(10), KeyStore.DEFAULT_MIN_REPLICAS, Duration.ofSeconds(1),
                 KeyStorePool.DEFAULT_FAILOVER_HOLD, registry);
         app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), store, registry)
@@ -165,7 +166,8 @@ class KeyApiIT {
                 }
             }
             if (claim instanceof KeyClaim.Claimed || claim instanceof KeyClaim.AlreadyOwned) {
-                winners.add(claim instanceof KeyClaim.Claimed won ? won.owner() : ((KeyClaim.AlreadyOwned) claim).owner());
+                winners.add(claim instanceof KeyClaim.Claimed won ? won.owner()
+                        : ((KeyClaim.AlreadyOwned) claim).owner());
             } else if (claim instanceof KeyClaim.InProgress) {
                 inProgress++;
             }
@@ -173,7 +175,8 @@ class KeyApiIT {
 
         assertThat(winners).hasSize(1);
         assertThat(inProgress).isEqualTo(999);
-        assertThat(client.json("GET", "/v1/keys/" + key, TOKEN, null).body()).contains("\"owner\":\"" + winners.first());
+        assertThat(client.json("GET", "/v1/keys/" + key, TOKEN, null).body())
+                .contains("\"owner\":\"" + winners.first());
     }
 
     @Test
@@ -318,7 +321,8 @@ class KeyApiIT {
         var outageRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (var impatient = new KeyStorePool(2, () -> new RedisKeyStore(settings, outageRegistry, "key-api-it-outage"),
                 Duration.ofSeconds(5))) {
-            var outageApp = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), impatient, outageRegistry)
+            var outageApp = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("it=" + TOKEN)), impatient,
+                            outageRegistry)
                     .start("127.0.0.1", 0);
             try {
                 var outageClient = new ApiClient(outageApp.port());
@@ -337,7 +341,8 @@ class KeyApiIT {
                 } finally {
                     stack.resumeRedis();
                 }
-                Await.until(Duration.ofSeconds(20), () -> outageClient.json("PUT", "/v1/keys/after-" + UUID.randomUUID(),
+                Await.until(Duration.ofSeconds(20), () -> outageClient.json("PUT",
+                        "/v1/keys/after-" + UUID.randomUUID(),
                         TOKEN, "{}").statusCode() == 201, "claims to succeed again after Redis resumed");
             } finally {
                 outageApp.stop();

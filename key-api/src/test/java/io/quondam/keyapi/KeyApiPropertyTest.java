@@ -28,12 +28,14 @@ import net.jqwik.api.statistics.Statistics;
 class KeyApiPropertyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final java.util.concurrent.atomic.AtomicInteger KEYS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.concurrent.atomic.AtomicInteger KEYS =
+            new java.util.concurrent.atomic.AtomicInteger();
     private static Javalin app;
 
     @BeforeContainer
     static void startApi() {
-        app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("acme=" + HostileRequests.TOKEN)), new InMemoryKeyStore(),
+        app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of("acme=" + HostileRequests.TOKEN)),
+                new InMemoryKeyStore(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start("127.0.0.1", 0);
     }
 

@@ -39,7 +39,8 @@ class KeyApiTest {
         // globex's token is configured by its digest, as an operator who keeps no plain tokens would.
         var tokens = TenantTokens.of("acme=" + ACME + ",globex=sha256:"
                 + java.util.HexFormat.of().formatHex(TenantTokens.sha256(GLOBEX)));
-        app = KeyApi.create(KeyApiConfig.forTests(tokens, legacyAuth), store, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+        app = KeyApi.create(KeyApiConfig.forTests(tokens, legacyAuth), store,
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .start("127.0.0.1", 0);
         client = new ApiClient(app.port());
     }
@@ -147,7 +148,8 @@ class KeyApiTest {
         put("/v1/keys/order-1", ACME, "{\"owner\":\"req-1\"}");
         put("/v1/keys/order-1/result", ACME, "{\"owner\":\"req-1\",\"response\":{\"a\":1,\"b\":[2]}}");
 
-        var repeated = put("/v1/keys/order-1/result", ACME, "{\"owner\":\"req-1\",\"response\":{\"a\":1, \"b\":[ 2 ]}}");
+        var repeated = put("/v1/keys/order-1/result", ACME,
+                "{\"owner\":\"req-1\",\"response\":{\"a\":1, \"b\":[ 2 ]}}");
         assertThat(repeated.statusCode()).isEqualTo(200);
         assertProblem(put("/v1/keys/order-1/result", ACME, "{\"owner\":\"req-1\",\"response\":{\"a\":2}}"), 409);
 

@@ -111,7 +111,8 @@ class KeyStorePoolTest {
             session.release.countDown();
 
             assertThat(blocker.get(5, TimeUnit.SECONDS)).isEmpty();
-            assertThatThrownBy(() -> write.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(KeyStoreUnavailableException.class);
+            assertThatThrownBy(() -> write.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(KeyStoreUnavailableException.class);
             assertThat(refused.get(5, TimeUnit.SECONDS)).isInstanceOf(KeyClaim.InProgress.class);
             assertThat(read.get(5, TimeUnit.SECONDS)).isPresent();
             assertThat(session.groups).containsExactly(1, 3);
@@ -131,7 +132,8 @@ class KeyStorePoolTest {
             session.release.countDown();
 
             assertThat(blocker.get(5, TimeUnit.SECONDS)).isEmpty();
-            assertThatThrownBy(() -> stale.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(KeyStoreUnavailableException.class)
+            assertThatThrownBy(() -> stale.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(KeyStoreUnavailableException.class)
                     .hasMessageContaining("no key-store session free within");
             assertThat(session.groups).containsExactly(1);
         }

@@ -84,7 +84,8 @@ class MalformedRequestsTest {
 
     @Test
     void shouldAnswer400ToAnInvalidChunkSize() throws IOException {
-        var response = exchange("PUT /v1/keys/k1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer "
+        var response = exchange("PUT /v1/keys/k1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                + "Authorization: Bearer "
                 + TOKEN + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
                 "zz\r\n{\"owner\":\"o\"}\r\n0\r\n\r\n".getBytes(StandardCharsets.UTF_8));
 
@@ -119,7 +120,8 @@ class MalformedRequestsTest {
     void shouldAnswer400ToAnEscapedLoneSurrogateInAnyString() throws IOException {
         assertBadRequest(put("/v1/keys/k1", "", "{\"owner\":\"o-\\ud800\"}"), "Unicode");
         assertBadRequest(put("/v1/keys/k1", "", "{\"owner\":\"o\",\"fingerprint\":\"\\udbff\"}"), "Unicode");
-        assertBadRequest(put("/v1/keys/k1/result", "", "{\"owner\":\"o\",\"response\":{\"a\":\"\\udc00\"}}"), "Unicode");
+        assertBadRequest(put("/v1/keys/k1/result", "", "{\"owner\":\"o\",\"response\":{\"a\":\"\\udc00\"}}"),
+                "Unicode");
         // Jackson itself refuses a lone surrogate in a member name.
         assertBadRequest(put("/v1/keys/k1/result", "", "{\"owner\":\"o\",\"response\":{\"\\ud800\":1}}"), "");
         assertBadRequest(put("/keys", "", "{\"shard\":\"s-\\ud800\",\"key\":\"k\"}"), "Unicode");

@@ -120,7 +120,8 @@ class PreferWaitApiTest {
         var answer = send("PUT", "/v1/keys/k1", "{\"owner\":\"req-2\"}", "wait=1").get();
 
         assertThat(answer.statusCode()).isEqualTo(409);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
         assertThat(send("PUT", "/v1/keys/k1", "{\"owner\":\"req-3\"}", null).get().statusCode()).as("no wait asked")
                 .isEqualTo(409);
     }

@@ -28,8 +28,8 @@ public interface KeyStore extends AutoCloseable {
     KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint);
 
     /**
-     * Marks a key held by {@code owner} COMPLETED with {@code response} (and {@code fingerprint}, when present, replacing
-     * the one given at claim time), keeping its expiry. One round trip.
+     * Marks a key held by {@code owner} COMPLETED with {@code response} (and {@code fingerprint}, when present,
+     * replacing the one given at claim time), keeping its expiry. One round trip.
      */
     CompleteResult complete(String namespace, String key, String owner, String response, Optional<String> fingerprint);
 

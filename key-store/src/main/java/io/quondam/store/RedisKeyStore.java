@@ -21,8 +21,9 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 /**
  * The claim protocol on the Redis master, through ONE connection: each claim (or batch of claims) is one EVALSHA
  * round trip, and {@link #awaitReplication} runs WAIT on that same connection, which covers exactly the writes
- * (claims, completions, releases) made through it. Connection errors, READONLY, NOREPLICAS and failovers are retried with backoff, then reported as
- * {@link KeyStoreUnavailableException}; a claim is only ever reported as held when Redis said so.
+ * (claims, completions, releases) made through it. Connection errors, READONLY, NOREPLICAS and failovers are retried
+ * with backoff, then reported as {@link KeyStoreUnavailableException}; a claim is only ever reported as held when Redis
+ * said so.
  *
  * <p>Thread-safe, but calls are serialised: give each stream thread its own instance.
  */
@@ -164,7 +165,8 @@ public final class RedisKeyStore implements KeyStore {
             }
             return results;
         });
-        if (operations.stream().anyMatch(op -> op instanceof KeyOperation.Claim || op instanceof KeyOperation.ClaimKey)) {
+        if (operations.stream()
+                .anyMatch(op -> op instanceof KeyOperation.Claim || op instanceof KeyOperation.ClaimKey)) {
             claimLatency.record(Duration.ofNanos(System.nanoTime() - start)); // a round trip that carried claims
         }
         return outcomes;

@@ -61,7 +61,9 @@ public record RedisSettings(
                 Duration.ofSeconds(2), Duration.ofSeconds(2), RetryPolicy.defaults(), Map.of(), RedisTls.OFF);
     }
 
-    /** The same, connecting to the data nodes as the ACL {@code user} (empty: the default user) with {@code password}. */
+    /**
+     * The same, connecting to the data nodes as the ACL {@code user} (empty: the default user) with {@code password}.
+     */
     public RedisSettings withUser(String user, String password) {
         return new RedisSettings(mode, sentinels, masterName, address, user, password, sentinelPassword,
                 connectTimeout, socketTimeout, retry, addressMap, tls);

@@ -242,8 +242,8 @@ class RedisKeyStoreIT extends KeyStoreContract {
     }
 
     /**
-     * A master whose replicas stopped acknowledging refuses writes (min-replicas-to-write); the API's claim reads first,
-     * so a retry of a completed request still gets its stored response and a competing request its answer.
+     * A master whose replicas stopped acknowledging refuses writes (min-replicas-to-write); the API's claim reads
+     * first, so a retry of a completed request still gets its stored response and a competing request its answer.
      */
     @Test
     void shouldAnswerCompletedAndBusyKeysWhileTheMasterRefusesWrites() {

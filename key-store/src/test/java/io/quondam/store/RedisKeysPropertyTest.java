@@ -31,7 +31,8 @@ class RedisKeysPropertyTest {
         int a = Math.min(first, text.length());
         int b = Math.min(second, text.length());
         if (!WellFormedText.isWellFormed(text.substring(0, a)) || !WellFormedText.isWellFormed(text.substring(a))
-                || !WellFormedText.isWellFormed(text.substring(0, b)) || !WellFormedText.isWellFormed(text.substring(b))) {
+                || !WellFormedText.isWellFormed(text.substring(0, b))
+                || !WellFormedText.isWellFormed(text.substring(b))) {
             assertThatThrownBy(() -> {
                 RedisKeys.of(text.substring(0, a), text.substring(a));
                 RedisKeys.of(text.substring(0, b), text.substring(b));

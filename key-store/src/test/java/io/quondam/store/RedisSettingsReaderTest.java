@@ -86,7 +86,8 @@ class RedisSettingsReaderTest {
     @Test
     void shouldNameATrustStoreThatCannotBeReadOrIsGivenWithoutTls(@TempDir Path dir) throws Exception {
         Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a key store");
-        var unreadable = settings(Map.of("QUONDAM_REDIS_TLS", "on", "QUONDAM_REDIS_TLS_TRUSTSTORE", garbage.toString()));
+        var unreadable = settings(Map.of("QUONDAM_REDIS_TLS", "on",
+                "QUONDAM_REDIS_TLS_TRUSTSTORE", garbage.toString()));
         RedisSettingsReader.read(unreadable);
         assertThatThrownBy(unreadable::validate).hasMessageContaining("QUONDAM_REDIS_TLS_TRUSTSTORE: cannot load the "
                 + "trust store " + garbage);

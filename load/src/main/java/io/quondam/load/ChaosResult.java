@@ -25,7 +25,8 @@ record ChaosResult(String name, long records, long leaked, long lost, long deadL
     static String header() {
         return String.format(Locale.ROOT, "| %-23s | %9s | %6s | %6s | %13s | %13s | %-16s |%n", "scenario", "records",
                 "leaked", "lost", "dead-lettered", "max stall (s)", "verdict")
-                + "|-------------------------|-----------|--------|--------|---------------|---------------|------------------|";
+                + "|-------------------------|-----------|--------|--------|---------------|"
+                + "---------------|------------------|";
     }
 
     String row() {
@@ -39,7 +40,8 @@ record ChaosResult(String name, long records, long leaked, long lost, long deadL
     }
 
     String json() {
-        return String.format(Locale.ROOT, "{\"name\":\"%s\",\"records\":%d,\"leaked\":%d,\"lost\":%d,\"deadLettered\":%d,"
+        return String.format(Locale.ROOT, "{\"name\":\"%s\",\"records\":%d,\"leaked\":%d,\"lost\":%d,"
+                        + "\"deadLettered\":%d,"
                         + "\"maxStallSec\":%.1f,\"exactlyOnce\":%b%s}", name, records, leaked, lost, deadLettered,
                 maxStallSec, passed(), error.isEmpty() ? "" : ",\"error\":\"" + error.replace("\\", "\\\\")
                         .replace("\"", "'").replaceAll("[\\r\\n\\t]", " ") + "\"");

@@ -60,7 +60,8 @@ final class ChaosRun {
                     stalls.longestSeconds());
         } catch (Exception e) {
             out.printf("  ! %s broke: %s%n", scenario.name(), e);
-            return ChaosResult.broken(scenario.name(), records, stalls.longestSeconds(), String.valueOf(e.getMessage()));
+            return ChaosResult.broken(scenario.name(), records, stalls.longestSeconds(),
+                    String.valueOf(e.getMessage()));
         }
     }
 
@@ -127,8 +128,8 @@ final class ChaosRun {
 
     /**
      * Transaction markers Kafka dropped for partitions without a leader, which breaks a transaction's atomicity
-     * (docs/evidence.md, "A crashed single-node Kafka can lose a committed transaction"): for a run that lost or leaked, the
-     * second.
+     * (docs/evidence.md, "A crashed single-node Kafka can lose a committed transaction"): for a run that lost or
+     * leaked, the second.
      */
     private void printDroppedMarkers(LocalStack stack) {
         var kafka = stack.kafka();

@@ -23,7 +23,8 @@ final class ChaosScenarios {
                         false, Map.of(), ChaosScenarios::killRedisMasters),
                 new ChaosScenario("processor-kill", "two processors; kill -9 one every 60 s", Duration.ofMinutes(3), 2,
                         false, Map.of(), ChaosScenarios::killProcessors),
-                // Three nodes: a crash of a single-node KRaft cluster can lose a committed transaction (docs/evidence.md).
+                // Three nodes: a crash of a single-node KRaft cluster can lose a committed transaction
+                // (docs/evidence.md).
                 new ChaosScenario("broker-restart", "kill -9 one of three Kafka nodes mid-stream and start it again",
                         Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::restartBroker, 3),
                 new ChaosScenario("redis-unreachable", "blackhole between processor and Redis for 20 s",
@@ -31,7 +32,8 @@ final class ChaosScenarios {
                 new ChaosScenario("redis-slow", "200 ms added to every processor-Redis exchange for 60% of the run",
                         Duration.ofSeconds(90), 1, true, Map.of(), ChaosScenarios::slowRedis),
                 new ChaosScenario("sentinels-down", "two of three Sentinels and then the master killed; no failover "
-                        + "until the Sentinels return", Duration.ofMinutes(2), 1, false, Map.of(), ChaosScenarios::loseQuorum),
+                        + "until the Sentinels return", Duration.ofMinutes(2), 1, false, Map.of(),
+                        ChaosScenarios::loseQuorum),
                 new ChaosScenario("double-failover", "kill -9 the master, then the new master 3 s after its "
                         + "promotion, while the old one rejoins empty", Duration.ofSeconds(90), 1, false, Map.of(),
                         ChaosScenarios::failOverTwice),
@@ -41,7 +43,8 @@ final class ChaosScenarios {
                 new ChaosScenario("replica-away", "one replica down for 60 s, then back empty; the master killed "
                         + "as soon as it has resynced", Duration.ofMinutes(2), 1, false, Map.of(),
                         ChaosScenarios::replicaAway),
-                new ChaosScenario("stale-replica", "one replica paused (SIGSTOP) for 10 s while claims flow, so that it "
+                new ChaosScenario("stale-replica", "one replica paused (SIGSTOP) for 10 s while claims flow, "
+                        + "so that it "
                         + "falls behind; the master killed as it resumes", Duration.ofSeconds(90), 1, false, Map.of(),
                         ChaosScenarios::staleReplica),
                 new ChaosScenario("master-partitioned", "the master cut off from Sentinels and replicas for 20 s while "
@@ -200,7 +203,9 @@ final class ChaosScenarios {
         return stack.options().redisPorts().stream().filter(port -> port != master).findFirst().orElseThrow();
     }
 
-    /** kill -9 of the master; notes whom Sentinel promoted and whether that replica held all of the old master's writes. */
+    /**
+     * kill -9 of the master; notes whom Sentinel promoted and whether that replica held all of the old master's writes.
+     */
     private static void failOver(ChaosRun.Faults faults, String which) {
         var stack = faults.stack;
         String old = stack.currentMasterAddress();
@@ -211,8 +216,9 @@ final class ChaosScenarios {
     }
 
     /**
-     * The replicas' offsets (every data node but {@code oldMaster}) once they have read what the old master had sent (two equal readings in a row): the
-     * offsets do not move again until Sentinel promotes one of them, which takes at least down-after (1 s).
+     * The replicas' offsets (every data node but {@code oldMaster}) once they have read what the old master had sent
+     * (two equal readings in a row): the offsets do not move again until Sentinel promotes one of them, which takes at
+     * least down-after (1 s).
      */
     private static Map<Integer, Long> replicaOffsets(LocalStack stack, int oldMaster) {
         var offsets = replicaOffsetsNow(stack, oldMaster);

@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code scripts/demo.sh}: starts a fresh local stack with PostgreSQL under {@code .stack/demo} (free ports, so it never
- * clashes with {@code scripts/stack.sh}), runs the {@link Demo}, prints the report and, as the last line, one JSON
- * object. Exits 1 when anything leaked or was lost, 2 on bad settings; stops everything it started.
+ * {@code scripts/demo.sh}: starts a fresh local stack with PostgreSQL under {@code .stack/demo} (free ports, so it
+ * never clashes with {@code scripts/stack.sh}), runs the {@link Demo}, prints the report and, as the last line, one
+ * JSON object. Exits 1 when anything leaked or was lost, 2 on bad settings; stops everything it started.
  */
 public final class DemoCli {
     private DemoCli() {

@@ -44,7 +44,8 @@ public record Manifest(long produced, long duplicates, long malformed, long seed
     public static Manifest read(Path file) throws IOException {
         var lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).startsWith("# quondam-manifest ")) {
-            throw new IOException(file + " is not a quondam manifest (first line must start with '# quondam-manifest')");
+            throw new IOException(file + " is not a quondam manifest (first line must start with "
+                    + "'# quondam-manifest')");
         }
         Map<String, Long> header = new TreeMap<>();
         for (String pair : lines.get(0).substring("# quondam-manifest ".length()).trim().split("\\s+")) {

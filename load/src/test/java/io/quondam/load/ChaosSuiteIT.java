@@ -37,7 +37,8 @@ class ChaosSuiteIT {
         Files.writeString(dir.resolve("results.txt"), result.row() + "\n" + story.lines()
                         .filter(line -> line.startsWith("  ! ") || line.startsWith("  input processed"))
                         .map(line -> "    " + line.strip() + "\n").reduce("", String::concat),
-                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         assertThat(story).as("the fault struck").contains("  ! [");
         assertThat(result.verified()).as(story + result.error()).isTrue();
         assertThat(result.leaked()).as("leaked\n" + story).isZero();

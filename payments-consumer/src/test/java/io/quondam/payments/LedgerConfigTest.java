@@ -32,7 +32,8 @@ class LedgerConfigTest {
         var settings = Settings.of(invalid.applyTo(Map.of()));
 
         assertThatThrownBy(() -> LedgerConfig.from(settings)).isInstanceOfSatisfying(ConfigException.class,
-                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p).containsPattern(InvalidSettings.naming(invalid.name()))));
+                e -> assertThat(e.problems()).anySatisfy(p -> assertThat(p)
+                        .containsPattern(InvalidSettings.naming(invalid.name()))));
     }
 
     @Test

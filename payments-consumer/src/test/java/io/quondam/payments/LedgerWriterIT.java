@@ -81,7 +81,8 @@ class LedgerWriterIT {
         var ledger = summary();
         assertThat(ledger.payments()).isEqualTo(3);
         assertThat(ledger.amountMinorByCurrency()).hasToString("{EUR=350, USD=99}");
-        assertThat(ledger.offsets()).containsExactly(Map.entry("payments.dedup-0", 2L), Map.entry("payments.dedup-1", 1L));
+        assertThat(ledger.offsets()).containsExactly(Map.entry("payments.dedup-0", 2L),
+                Map.entry("payments.dedup-1", 1L));
     }
 
     @Test

@@ -41,7 +41,8 @@ class PaymentParserTest {
     }
 
     static Stream<Arguments> malformedRecords() {
-        String valid = "\"account\":\"acc\",\"amountMinor\":1,\"currency\":\"EUR\",\"createdAt\":\"2026-11-26T10:00:00Z\"";
+        String valid = "\"account\":\"acc\",\"amountMinor\":1,\"currency\":\"EUR\","
+                + "\"createdAt\":\"2026-11-26T10:00:00Z\"";
         return Stream.of(
                 Arguments.of("not JSON", "{paymentId: pay-1", QuarantineReason.MALFORMED_JSON, ""),
                 Arguments.of("trailing content", "{\"paymentId\":\"p\"," + valid + "} {}",

@@ -207,9 +207,11 @@ public final class ReplicaGuard implements AutoCloseable {
         }
         int current = currentPriority();
         boolean seenDown = sentinelsSay.map(SentinelView.Answer::down).orElse(true);
-        long graceNanos = sentinelsSay.map(answer -> answer.downAfter().multipliedBy(2).toNanos()).orElse(Long.MAX_VALUE);
+        long graceNanos = sentinelsSay.map(answer -> answer.downAfter().multipliedBy(2).toNanos())
+                .orElse(Long.MAX_VALUE);
         if (seenDown || now - masterSilentSince < graceNanos) {
-            return new Decision(current, "its master " + masterAddress + " does not answer; priority kept for a failover");
+            return new Decision(current,
+                    "its master " + masterAddress + " does not answer; priority kept for a failover");
         }
         return unpromotable("its master " + masterAddress + " does not answer this guard, but the Sentinels see it up");
     }
@@ -228,7 +230,8 @@ public final class ReplicaGuard implements AutoCloseable {
     /** Whether the master's replica line is this node: the announced address, or our port when none is announced. */
     private boolean isThisNode(ReplicationInfo.Replica replica) {
         var self = announcedSelf();
-        return replica.port() == self.getPort() && (self.getHost().isEmpty() || self.getHost().equalsIgnoreCase(replica.ip()));
+        return replica.port() == self.getPort()
+                && (self.getHost().isEmpty() || self.getHost().equalsIgnoreCase(replica.ip()));
     }
 
     /** How the node announces itself to its master (empty host: none announced); read once per node connection. */
@@ -236,7 +239,8 @@ public final class ReplicaGuard implements AutoCloseable {
         if (announced == null) {
             String ip = config("replica-announce-ip");
             String port = config("replica-announce-port");
-            announced = new HostAndPort(ip, port.isEmpty() || "0".equals(port) ? node.getPort() : Integer.parseInt(port));
+            announced = new HostAndPort(ip,
+                    port.isEmpty() || "0".equals(port) ? node.getPort() : Integer.parseInt(port));
         }
         return announced;
     }

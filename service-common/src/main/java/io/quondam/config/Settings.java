@@ -30,7 +30,8 @@ public final class Settings {
 
     /** How a setting was read, and so which values it refuses. */
     public enum Kind {
-        TEXT, NON_EMPTY, REQUIRED, INTEGER, DURATION, CHOICE, ADDRESS, ADDRESSES, ADDRESS_MAP, TOPIC, OPTIONAL_TOPIC, PATH
+        TEXT, NON_EMPTY, REQUIRED, INTEGER, DURATION, CHOICE, ADDRESS, ADDRESSES, ADDRESS_MAP, TOPIC, OPTIONAL_TOPIC,
+        PATH
     }
 
     private final Map<String, String> values;

@@ -52,7 +52,8 @@ public final class InvalidSettings {
             if (kind == Settings.Kind.REQUIRED) {
                 cases.add(new Case(name, Optional.empty()));
             } else {
-                refused(name, kind, refusedText, anyText).forEach(value -> cases.add(new Case(name, Optional.of(value))));
+                refused(name, kind, refusedText, anyText)
+                        .forEach(value -> cases.add(new Case(name, Optional.of(value))));
             }
         });
         return cases;

@@ -20,7 +20,8 @@ public final class Await {
      * @throws AwaitTimeoutException if the condition still fails when {@code timeout} has passed
      */
     public static void until(Duration timeout, BooleanSupplier condition, String description) {
-        untilPresent(timeout, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty(), description);
+        untilPresent(timeout, () -> condition.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty(),
+                description);
     }
 
     /** Polls {@code probe} until it yields a value and returns it; same rules as {@link #until}. */

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Java main class to run in a child JVM, on this JVM's classpath unless one is given, so a test can kill -9 a
- * real process; for example {@code ChildJvm.of("io.quondam.dedup.Main").withJvmOptions("-Xmx256m").withEnvironment(env)}.
- * Or a runnable jar, {@code java -jar} ({@link #ofJar}): {@code mainClass} then only names it in messages.
+ * real process; for example
+ * {@code ChildJvm.of("io.quondam.dedup.Main").withJvmOptions("-Xmx256m").withEnvironment(env)}. Or a runnable jar,
+ * {@code java -jar} ({@link #ofJar}): {@code mainClass} then only names it in messages.
  */
 public record ChildJvm(String mainClass, List<String> arguments, List<String> jvmOptions,
                        Map<String, String> environment, String classpath, String jar) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A TCP proxy on 127.0.0.1 in front of one target whose behaviour can be switched while connections are open (pass,
  * delay, blackhole, drop), so that chaos tests can make Redis unreachable or slow for the dedup-processor only
- * (the redis-unreachable and redis-slow chaos scenarios) while the Sentinels, the replicas and every other client still reach it directly.
+ * (the redis-unreachable and redis-slow chaos scenarios) while the Sentinels, the replicas and every other client still
+ * reach it directly.
  *
  * <p>Thread-safe. Each connection costs four daemon threads (a reader and a writer per direction), which is plenty
  * for the few connections a Redis client opens.

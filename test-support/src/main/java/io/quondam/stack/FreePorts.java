@@ -35,7 +35,8 @@ public final class FreePorts {
                 tryBind(port).ifPresent(sockets::add);
             }
             if (sockets.size() < count) {
-                throw new StackException("cannot allocate " + count + " free ports on 127.0.0.1 in " + FIRST + "-" + LAST);
+                throw new StackException("cannot allocate " + count + " free ports on 127.0.0.1 in "
+                        + FIRST + "-" + LAST);
             }
             return sockets.stream().map(ServerSocket::getLocalPort).toList();
         } finally {

@@ -158,7 +158,8 @@ public final class KafkaCluster implements AutoCloseable {
             if (e.getCause() instanceof TopicExistsException) {
                 return true;
             }
-            if (e.getCause() instanceof RetriableException || e.getCause() instanceof InvalidReplicationFactorException) {
+            if (e.getCause() instanceof RetriableException
+                    || e.getCause() instanceof InvalidReplicationFactorException) {
                 return false;
             }
             throw new StackException("cannot create topic " + topic.name(), e.getCause());

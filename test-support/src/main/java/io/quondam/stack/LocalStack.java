@@ -165,8 +165,8 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The environment our services read to reach this stack; also what {@code .stack/stack.env} holds. The services
-     * connect to Redis as the restricted {@link StackOptions#SERVICE_USER}, never with the default user's password. Once
-     * PostgreSQL runs it includes {@code QUONDAM_DB_URL}, {@code QUONDAM_DB_USER} and {@code QUONDAM_DB_PASSWORD}.
+     * connect to Redis as the restricted {@link StackOptions#SERVICE_USER}, never with the default user's password.
+     * Once PostgreSQL runs it includes {@code QUONDAM_DB_URL}, {@code QUONDAM_DB_USER} and {@code QUONDAM_DB_PASSWORD}.
      */
     public Map<String, String> environment() {
         var env = new LinkedHashMap<String, String>();
@@ -214,7 +214,8 @@ public final class LocalStack implements AutoCloseable {
     public RedisNode redisNode(int port) {
         RedisNode node = redisNodes.get(port);
         if (node == null) {
-            throw new IllegalArgumentException("no Redis data node on port " + port + "; ports are " + options.redisPorts());
+            throw new IllegalArgumentException("no Redis data node on port " + port + "; ports are "
+                    + options.redisPorts());
         }
         return node;
     }
@@ -265,7 +266,8 @@ public final class LocalStack implements AutoCloseable {
     public Map<Integer, Long> replicationOffsets() {
         var offsets = new TreeMap<Integer, Long>();
         for (RedisNode node : liveRedisNodes()) {
-            node.endpoint().replicationOffset(RedisNode.PING_TIMEOUT).ifPresent(offset -> offsets.put(node.port(), offset));
+            node.endpoint().replicationOffset(RedisNode.PING_TIMEOUT)
+                    .ifPresent(offset -> offsets.put(node.port(), offset));
         }
         return offsets;
     }

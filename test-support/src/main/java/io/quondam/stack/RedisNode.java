@@ -51,7 +51,8 @@ public final class RedisNode {
                 return node.endpoint.answersPing(PING_TIMEOUT);
             }, name + " to answer PING");
             if (masterPort.isPresent()) {
-                Await.until(SYNC_TIMEOUT, node::replicationLinkUp, name + " to sync with 127.0.0.1:" + masterPort.getAsInt());
+                Await.until(SYNC_TIMEOUT, node::replicationLinkUp,
+                        name + " to sync with 127.0.0.1:" + masterPort.getAsInt());
             }
             return node;
         } catch (RuntimeException e) {

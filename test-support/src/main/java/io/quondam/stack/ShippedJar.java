@@ -50,7 +50,8 @@ public record ShippedJar(String service, Path jar, List<String> entrypointOption
 
     private static Path findJar(Path moduleDir, String service) {
         var jars = new ArrayList<Path>();
-        try (DirectoryStream<Path> found = Files.newDirectoryStream(moduleDir.resolve("target"), service + "-*-all.jar")) {
+        try (DirectoryStream<Path> found = Files.newDirectoryStream(moduleDir.resolve("target"),
+                service + "-*-all.jar")) {
             found.forEach(jars::add);
         } catch (java.nio.file.NoSuchFileException e) {
             // no target directory: not built

@@ -26,7 +26,8 @@ public final class StackCli {
     private static final String USAGE = """
             usage: stack.sh <command>
               up                   start Kafka, Redis master + 2 replicas, 3 Sentinels, PostgreSQL and, when
-                                   $QUONDAM_KEY_API_JAR is set, key-api on 127.0.0.1:$KEY_API_PORT (8080); write stack.env
+                                   $QUONDAM_KEY_API_JAR is set, key-api on 127.0.0.1:$KEY_API_PORT (8080); \
+            write stack.env
               down                 stop every process named in pids/ (SIGTERM, then SIGKILL)
               status               show each process, the current Redis master and whether Kafka answers
               kill-redis-master    kill -9 the Redis data node that Sentinel reports as master
@@ -44,7 +45,8 @@ public final class StackCli {
     }
 
     public static void main(String[] args) {
-        String dir = Optional.ofNullable(System.getenv("QUONDAM_STACK_DIR")).filter(d -> !d.isBlank()).orElse(".stack/local");
+        String dir = Optional.ofNullable(System.getenv("QUONDAM_STACK_DIR")).filter(d -> !d.isBlank())
+                .orElse(".stack/local");
         var cli = new StackCli(StackOptions.defaults(Path.of(dir)), System.out);
         try {
             System.exit(cli.run(List.of(args)));
@@ -80,7 +82,8 @@ public final class StackCli {
             stack.startPostgres(POSTGRES_PORT);
             environment.putAll(stack.environment());
             keyApi().ifPresentOrElse(keyApi -> environment.putAll(keyApi.start(stack)),
-                    () -> out.println("key-api not started: QUONDAM_KEY_API_JAR names no jar (scripts/stack.sh sets it)"));
+                    () -> out.println("key-api not started: QUONDAM_KEY_API_JAR names no jar "
+                            + "(scripts/stack.sh sets it)"));
         } catch (RuntimeException e) {
             stack.close();
             throw e;

@@ -41,7 +41,9 @@ public record StackOptions(Path dir, List<Integer> kafkaPorts, List<Integer> con
         }
     }
 
-    /** Fixed ports for scripts/stack.sh and a developer's tools: Kafka 19092, Redis 16379-16381, Sentinels 26379-26381. */
+    /**
+     * Fixed ports for scripts/stack.sh and a developer's tools: Kafka 19092, Redis 16379-16381, Sentinels 26379-26381.
+     */
     public static StackOptions defaults(Path dir) {
         return new StackOptions(dir, List.of(19092), List.of(19093), List.of(16379, 16380, 16381),
                 List.of(26379, 26380, 26381), "quondam-redis", "quondam-sentinel", MASTER_NAME, DEFAULT_TOPICS);

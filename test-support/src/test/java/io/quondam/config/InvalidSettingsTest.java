@@ -19,7 +19,8 @@ class InvalidSettingsTest {
 
         assertThat(cases).contains(new InvalidSettings.Case("PASSWORD", Optional.empty()),
                 new InvalidSettings.Case("MODE", Optional.of("bogus")));
-        assertThat(new InvalidSettings.Case("PASSWORD", Optional.empty()).applyTo(Map.of("PASSWORD", "pw", "OTHER", "x")))
+        assertThat(new InvalidSettings.Case("PASSWORD", Optional.empty())
+                        .applyTo(Map.of("PASSWORD", "pw", "OTHER", "x")))
                 .isEqualTo(Map.of("OTHER", "x"));
     }
 
@@ -31,7 +32,8 @@ class InvalidSettingsTest {
                 .hasMessageContaining("URL is read as free text");
         assertThat(InvalidSettings.forEachSetting(read, Map.of("URL", List.of("ftp://x")), Set.of("USER")))
                 .containsExactly(new InvalidSettings.Case("URL", Optional.of("ftp://x")));
-        assertThatThrownBy(() -> InvalidSettings.forEachSetting(read, Map.of("URL", List.of("x")), Set.of("USER", "GONE")))
+        assertThatThrownBy(() -> InvalidSettings.forEachSetting(read, Map.of("URL", List.of("x")),
+                        Set.of("USER", "GONE")))
                 .hasMessageContaining("not read by the service: [GONE]");
     }
 

@@ -58,7 +58,8 @@ class FaultProxyTest {
             long start = System.nanoTime();
             assertThat(roundTrip(client, "slow")).isEqualTo("slow");
 
-            // Request and reply are each held back 200 ms. Only a lower bound: an upper one would fail on a busy machine.
+            // Request and reply are each held back 200 ms.
+            // Only a lower bound: an upper one would fail on a busy machine.
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         }
     }

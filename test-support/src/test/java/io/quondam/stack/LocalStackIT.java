@@ -78,7 +78,8 @@ class LocalStackIT {
         try (var consumer = new KafkaConsumer<String, String>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "local-stack-it",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(List.of("payments"));
             Await.until(Duration.ofSeconds(30), () -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(record -> received.add(record.value()));
@@ -146,8 +147,10 @@ class LocalStackIT {
     @Order(8)
     void shouldStartAnApplicationJvmWithTheStackEnvironmentAndKillIt() {
         ChildProcess app = stack.startJvm("blocking-app",
-                ChildJvm.of(BlockingMain.class.getName()).withJvmOptions("-Xmx32m").withEnvironment(stack.environment()));
-        Await.until(Duration.ofSeconds(15), () -> app.logTail(1).contains("QUONDAM_BOOTSTRAP_SERVERS=" + stack.bootstrapServers()),
+                ChildJvm.of(BlockingMain.class.getName()).withJvmOptions("-Xmx32m")
+                        .withEnvironment(stack.environment()));
+        Await.until(Duration.ofSeconds(15),
+                () -> app.logTail(1).contains("QUONDAM_BOOTSTRAP_SERVERS=" + stack.bootstrapServers()),
                 "the application to start with the stack environment");
 
         app.kill9();

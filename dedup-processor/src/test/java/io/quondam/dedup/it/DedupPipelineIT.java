@@ -162,7 +162,8 @@ class DedupPipelineIT {
 
             var latency = registry.get("quondam.claim.latency").timer().takeSnapshot();
             report(String.format("20,000 records (30%% duplicates, 6 partitions, env %s):"
-                    + " %.1f s, %.0f records/s end to end; claim latency %s", System.getProperties().stringPropertyNames()
+                    + " %.1f s, %.0f records/s end to end; claim latency %s",
+                    System.getProperties().stringPropertyNames()
                     .stream().filter(n -> n.startsWith("QUONDAM_")).map(n -> n + "=" + System.getProperty(n)).toList(),
                     seconds, events.size() / seconds, latency));
         }

@@ -72,7 +72,8 @@ class EndToEndContainersIT {
     void shouldBookEveryPaymentOnceWhenProducersSendDuplicates() throws Exception {
         try (var admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KAFKA.getBootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic("payments", 6, (short) 1), new NewTopic("payments.dedup", 6, (short) 1),
+            admin.createTopics(List.of(new NewTopic("payments", 6, (short) 1),
+                    new NewTopic("payments.dedup", 6, (short) 1),
                     new NewTopic("payments.dlq", 6, (short) 1))).all().get();
         }
         try (var processor = service("dedup-processor", 8081, Map.of(
@@ -99,8 +100,10 @@ class EndToEndContainersIT {
                     for (int i = 0; i < payments; i++) {
                         String id = "p-" + i;
                         String value = "{\"paymentId\":\"" + id + "\",\"account\":\"acc-" + (i % 7)
-                                + "\",\"amountMinor\":" + (100 + i) + ",\"currency\":\"EUR\",\"createdAt\":\"2026-11-26T10:00:00Z\"}";
-                        // A different record key per copy spreads the copies over partitions: only Redis can catch them.
+                                + "\",\"amountMinor\":" + (100 + i) + ",\"currency\":\"EUR\","
+                                + "\"createdAt\":\"2026-11-26T10:00:00Z\"}";
+                        // A different record key per copy spreads the copies over partitions:
+                        // only Redis can catch them.
                         producer.send(new ProducerRecord<>("payments", id + "#" + copy, value));
                     }
                 }

@@ -33,7 +33,8 @@ public final class BenchCli {
                     && Integer.parseInt(item.trim()) <= 512) {
                 concurrencies.add(Integer.parseInt(item.trim()));
             } else {
-                settings.problem("BENCH_API_CONCURRENCY=" + concurrencyText + " must be client counts 1-512, e.g. 64,8");
+                settings.problem("BENCH_API_CONCURRENCY=" + concurrencyText
+                        + " must be client counts 1-512, e.g. 64,8");
                 break;
             }
         }

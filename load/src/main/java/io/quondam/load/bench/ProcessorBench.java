@@ -200,7 +200,8 @@ final class ProcessorBench {
         var latency = registry.find("quondam.claim.latency").timer();
         long written = CommittedRecords.count(stack.bootstrapServers(), output, Duration.ofMinutes(5));
         var batches = registry.find("quondam.claim.batch").summary();
-        return new Row(variant, seconds > 0 ? measured / seconds : Double.NaN, seconds, written, percentileMs(latency, 0.5),
+        return new Row(variant, seconds > 0 ? measured / seconds : Double.NaN, seconds, written,
+                percentileMs(latency, 0.5),
                 percentileMs(latency, 0.99), batches == null ? Double.NaN : batches.mean(),
                 CpuAccount.perRecord(cpuFrom, cpuTo, measured));
     }
@@ -282,7 +283,8 @@ final class ProcessorBench {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100); // Quondam's default, for a like-for-like comparison
-        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED)); // ditto
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
+                Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED)); // ditto
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(applicationId).toString());
         var streams = new KafkaStreams(topology, props);
         return new Runner() {

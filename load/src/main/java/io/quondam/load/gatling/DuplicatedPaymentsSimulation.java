@@ -41,7 +41,8 @@ public class DuplicatedPaymentsSimulation extends Simulation {
                 .exec(feed(plans))
                 .exec(timed("payment", session -> sender.send(plan(session).original(), false)))
                 .exec(repeat(session -> plan(session).resends().size(), "resendIndex").on(
-                        exec(session -> session.set(RESEND, plan(session).resends().get(session.getInt("resendIndex")))),
+                        exec(session -> session.set(RESEND,
+                                plan(session).resends().get(session.getInt("resendIndex")))),
                         doIf(session -> resend(session).shape() == DuplicateShape.DELAYED)
                                 .then(pause(settings.delayedResendAfter())),
                         exec(timed(session -> resend(session).shape().requestName(),

@@ -79,7 +79,8 @@ public class KeyApiSimulation extends Simulation {
                 .exec(retried("v1 result", http("v1 result").put("/v1/keys/#{key}/result")
                         .header("Authorization", "Bearer " + settings.keyApiToken())
                         .body(StringBody(
-                                "{\"owner\":\"#{owner}\",\"response\":{\"paymentId\":\"#{key}\",\"state\":\"booked\"}}"))
+                                "{\"owner\":\"#{owner}\",\"response\":{\"paymentId\":\"#{key}\","
+                                        + "\"state\":\"booked\"}}"))
                         .check(status().is(200), jsonPath("$.status").is("COMPLETED"))))
                 .exec(retried("v1 claim after result", http("v1 claim after result").put("/v1/keys/#{key}")
                         .header("Authorization", "Bearer " + settings.keyApiToken())

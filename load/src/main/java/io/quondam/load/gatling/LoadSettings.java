@@ -39,7 +39,8 @@ public record LoadSettings(String bootstrap, String topic, int rate, Duration du
         var settings = Settings.of(values);
         Map<DuplicateShape, Integer> shapes = Map.of(DuplicateShape.IMMEDIATE, 1);
         try {
-            shapes = DuplicateShape.parseWeights(settings.nonEmpty("duplicate-shapes", "immediate=1,delayed=1,other-key=1"));
+            shapes = DuplicateShape.parseWeights(
+                    settings.nonEmpty("duplicate-shapes", "immediate=1,delayed=1,other-key=1"));
         } catch (IllegalArgumentException e) {
             settings.problem(PREFIX + "duplicate-shapes: " + e.getMessage());
         }
