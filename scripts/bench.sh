@@ -10,8 +10,9 @@
 # Settings (environment): BENCH_RECORDS (1000000), BENCH_STREAM_THREADS (2), BENCH_API_CONCURRENCY (64,8),
 # BENCH_API_DURATION (20s), BENCH_VARIANTS (all, in this order: passThrough,windowStore,perCommit,perRecord,none),
 # BENCH_OUTPUT (load/target/bench), BENCH_PROCESSOR_SETTINGS (QUONDAM_*=value,... for the Quondam variants),
-# BENCH_PARTS (processor,keyApi,failover: which parts run), BENCH_FAILOVER_KEYS (2000000).
-# Needs only Java 17 and Maven; 1,000,000 records take about 12 minutes on 2 cores.
+# BENCH_PARTS (processor,keyApi,failover: which parts run), BENCH_FAILOVER_KEYS (2000000), BENCH_RESULTS_DIR
+# (docs/results: where the dated table with the command, machine and commit goes; empty for none).
+# Needs only Java 17 and Maven; with the defaults a run takes about 15 minutes on 2 cores.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 

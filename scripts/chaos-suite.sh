@@ -11,7 +11,8 @@
 # double-failover, restart-empty-then-kill, replica-away, stale-replica, master-partitioned, postgres-restart (about
 # 30 minutes at CHAOS_SCALE=1 on 2 cores, stack start-ups included; about 10 minutes at 0.1).
 # Settings (environment): CHAOS_SCALE (1.0; 0.05-10, multiplies every scenario's length and fault durations),
-# CHAOS_SCENARIOS (all, or a comma-separated list), CHAOS_RATE (1000 payments/s). Needs only Java 17 and Maven.
+# CHAOS_SCENARIOS (all, or a comma-separated list), CHAOS_RATE (1000 payments/s), CHAOS_RESULTS_DIR (docs/results:
+# where the dated table with the command, machine and commit goes; empty for none). Needs only Java 17 and Maven.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 

@@ -128,7 +128,7 @@ final class ChaosRun {
 
     /**
      * Transaction markers Kafka dropped for partitions without a leader, which breaks a transaction's atomicity
-     * (docs/evidence.md, "A crashed single-node Kafka can lose a committed transaction"): for a run that lost or
+     * (docs/design.md, "A crashed single-node Kafka can lose a committed transaction"): for a run that lost or
      * leaked, the second.
      */
     private void printDroppedMarkers(LocalStack stack) {

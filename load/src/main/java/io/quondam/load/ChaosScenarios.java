@@ -24,7 +24,7 @@ final class ChaosScenarios {
                 new ChaosScenario("processor-kill", "two processors; kill -9 one every 60 s", Duration.ofMinutes(3), 2,
                         false, Map.of(), ChaosScenarios::killProcessors),
                 // Three nodes: a crash of a single-node KRaft cluster can lose a committed transaction
-                // (docs/evidence.md).
+                // (docs/design.md, "Kafka forensics").
                 new ChaosScenario("broker-restart", "kill -9 one of three Kafka nodes mid-stream and start it again",
                         Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::restartBroker, 3),
                 new ChaosScenario("redis-unreachable", "blackhole between processor and Redis for 20 s",

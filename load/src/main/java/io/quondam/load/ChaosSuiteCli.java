@@ -24,6 +24,7 @@ public final class ChaosSuiteCli {
         double scale = scale(settings);
         int rate = settings.integer("CHAOS_RATE", 1_000, 10, 100_000);
         String wanted = settings.string("CHAOS_SCENARIOS", "all");
+        String resultsDir = settings.string("CHAOS_RESULTS_DIR", "docs/results");
         var scenarios = select(wanted, settings);
         try {
             settings.validate();
@@ -40,6 +41,12 @@ public final class ChaosSuiteCli {
         System.out.println(ChaosResult.header());
         results.forEach(result -> System.out.println(result.row()));
         System.out.println(json(results));
+        if (!resultsDir.isBlank()) {
+            Path file = ResultsFile.write(Path.of(resultsDir), "chaos", "Fault matrix results",
+                    "scripts/chaos-suite.sh", "CHAOS_", "```\n" + ChaosResult.header() + "\n" + results.stream()
+                            .map(ChaosResult::row).collect(Collectors.joining("\n")) + "\n```\n");
+            System.out.println("wrote " + file);
+        }
         System.exit(results.stream().allMatch(ChaosResult::passed) ? 0 : 1);
     }
 
@@ -64,6 +71,9 @@ public final class ChaosSuiteCli {
             return all;
         }
         var names = Arrays.stream(wanted.split(",")).map(String::trim).filter(name -> !name.isEmpty()).toList();
+        if (names.isEmpty()) {
+            settings.problem("CHAOS_SCENARIOS names no scenario: give 'all' or a comma-separated list");
+        }
         var known = all.stream().map(ChaosScenario::name).toList();
         names.stream().filter(name -> !known.contains(name)).forEach(name -> settings.problem(
                 "CHAOS_SCENARIOS: unknown scenario '" + name + "' (known: " + String.join(", ", known) + ")"));

@@ -2,6 +2,7 @@ package io.quondam.load.bench;
 
 import io.quondam.config.ConfigException;
 import io.quondam.config.Settings;
+import io.quondam.load.ResultsFile;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.StackOptions;
 import io.quondam.store.KeyStore;
@@ -48,13 +49,16 @@ public final class BenchCli {
         }
         int failoverKeys = settings.integer("BENCH_FAILOVER_KEYS", 2_000_000, 0, 50_000_000);
         Path output = Path.of(settings.nonEmpty("BENCH_OUTPUT", "load/target/bench")).toAbsolutePath();
+        String resultsDir = settings.string("BENCH_RESULTS_DIR", "docs/results");
         // In the order given, so that a rerun can check that a variant's rate does not depend on its place.
+        var known = Arrays.stream(ProcessorBench.Variant.values()).map(v -> v.label).toList();
         List<ProcessorBench.Variant> variants = variantNames.isBlank() ? List.of(ProcessorBench.Variant.values())
                 : Arrays.stream(variantNames.split(",")).map(String::trim).flatMap(name -> Arrays.stream(
                         ProcessorBench.Variant.values()).filter(v -> v.label.equals(name))).toList();
-        if (variants.isEmpty()) {
-            settings.problem("BENCH_VARIANTS=" + variantNames + " names none of passThrough, windowStore, perCommit, "
-                    + "perRecord, none");
+        var unknown = variantNames.isBlank() ? List.<String>of() : Arrays.stream(variantNames.split(","))
+                .map(String::trim).filter(name -> !known.contains(name)).toList();
+        if (!unknown.isEmpty()) {
+            settings.problem("BENCH_VARIANTS: " + unknown + " not among " + String.join(", ", known));
         }
         try {
             settings.validate();
@@ -66,7 +70,7 @@ public final class BenchCli {
         Path dir = Path.of(".stack", "bench").toAbsolutePath();
         Files.createDirectories(dir);
         System.out.println("starting the local stack in " + dir + " ...");
-        var results = new BenchResults(BenchResults.machine(), records, threads);
+        var results = new BenchResults(ResultsFile.machine(), records, threads);
         try (var stack = LocalStack.start(StackOptions.ephemeral(dir))) {
             System.out.printf("processor: %,d records, %d stream threads, exactly_once_v2, commit interval 100 ms%n",
                     records, threads);
@@ -95,6 +99,11 @@ public final class BenchCli {
         Files.writeString(output.resolve("results.json"), results.json());
         Files.writeString(output.resolve("results.html"), results.html());
         System.out.println("wrote " + output.resolve("results.json") + " and " + output.resolve("results.html"));
+        if (!resultsDir.isBlank()) {
+            Path file = ResultsFile.write(Path.of(resultsDir), "bench", "Benchmark results", "scripts/bench.sh",
+                    "BENCH_", "```\n" + results.table().strip() + "\n```\n");
+            System.out.println("wrote " + file);
+        }
         // Any client thread still alive (a stream thread that outlived KafkaStreams.close(30 s)) would spin on the
         // vanished broker and keep this JVM alive.
         System.exit(0);

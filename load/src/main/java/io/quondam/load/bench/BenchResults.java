@@ -3,9 +3,6 @@ package io.quondam.load.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,24 +41,6 @@ final class BenchResults {
 
     void failover(FailoverStall.Result result) {
         this.failover = result;
-    }
-
-    /** Operating system, CPUs, memory and Java of this machine. */
-    static String machine() {
-        long memoryKb = 0;
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    memoryKb = Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // not Linux: leave the memory out
-        }
-        return String.format(Locale.ROOT, "%s %s, %d CPUs, %s, Java %s", System.getProperty("os.name"),
-                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
-                memoryKb == 0 ? "memory unknown" : Math.round(memoryKb / 1024.0 / 1024.0) + " GiB",
-                System.getProperty("java.version"));
     }
 
     /** A row's rate divided by the baseline's, or "-" when the run left that baseline out. */
