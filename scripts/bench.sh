@@ -16,12 +16,5 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  print_help
-  exit 0
-fi
-require_tools java mvn
-cd "$quondam_root"
-module_classpath load
-
-exec java -Xmx3g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$MODULE_CLASSPATH" io.quondam.load.bench.BenchCli
+handle_help "$@"
+run_main load 3g io.quondam.load.bench.BenchCli

@@ -11,12 +11,5 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  print_help
-  exit 0
-fi
-require_tools java mvn
-cd "$quondam_root"
-module_classpath load
-
-exec java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$MODULE_CLASSPATH" io.quondam.load.DemoCli
+handle_help "$@"
+run_main load 512m io.quondam.load.DemoCli

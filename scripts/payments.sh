@@ -16,6 +16,4 @@ case "${1:-}" in
   *) die "unknown command $1 (see --help)" ;;
 esac
 shift
-require_tools java mvn
-module_classpath load
-exec java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$MODULE_CLASSPATH" "$main" "$@"
+run_main load 512m "$main" "$@"

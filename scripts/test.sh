@@ -7,10 +7,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  print_help
-  exit 0
-fi
+handle_help "$@"
 require_tools java mvn
 cd "$quondam_root"
 exec mvn -B verify "$@"

@@ -9,6 +9,13 @@ print_help() {
   sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
 }
 
+# Prints the help and exits when the script's first argument asks for it: handle_help "$@".
+handle_help() {
+  case "${1:-}" in
+    -h|--help) print_help; exit 0 ;;
+  esac
+}
+
 # Exits with status 2 (a usage error), the message on standard error after the script's name.
 die() {
   echo "$(basename "$0"): $*" >&2
@@ -60,6 +67,17 @@ module_classpath() {
     touch "$cache" # the plugin leaves an unchanged file untouched
   fi
   MODULE_CLASSPATH="$quondam_root/$module/target/classes:$(cat "$cache")"
+}
+
+# Replaces the shell with a main class of MODULE on its class path, built first if needed:
+# run_main MODULE HEAP MAIN_CLASS [ARGUMENTS...]. Logs at WARN and above; the class prints what matters itself.
+run_main() {
+  local module=$1 heap=$2 main=$3
+  shift 3
+  require_tools java mvn
+  module_classpath "$module"
+  cd "$quondam_root"
+  exec java "-Xmx$heap" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$MODULE_CLASSPATH" "$main" "$@"
 }
 
 # Builds MODULE's runnable jar (mvn package, tests not built) when it is missing or older than the sources, and sets
