@@ -8,7 +8,9 @@ import io.quondam.store.RedisSettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything the dedup-processor is told from outside, read from {@code QUONDAM_*} environment variables (or a
@@ -52,6 +54,12 @@ public record ProcessorConfig(
     public static final int MAX_KEY_BYTES = 255;
     /** The smallest producer limit accepted: a dead letter cut down to its reason and source always fits in it. */
     static final int MIN_OUTPUT_BYTES = 4096;
+    /**
+     * Kafka Streams properties that the processor sets from its own variables or that its guarantee depends on; a
+     * {@code QUONDAM_STREAMS_*} value for one of them is refused rather than ignored.
+     */
+    static final Set<String> FIXED_STREAMS_PROPERTIES = Set.of("application.id", "bootstrap.servers",
+            "processing.guarantee", "num.stream.threads", "commit.interval.ms", "state.dir", "replication.factor");
 
     public boolean auditDuplicates() {
         return !duplicatesTopic.isEmpty();
@@ -114,6 +122,10 @@ public record ProcessorConfig(
         }
         requireDistinctTopics(settings, config);
         requireRoomForDeadLetters(settings, config.streamsOverrides());
+        config.streamsOverrides().keySet().stream().filter(FIXED_STREAMS_PROPERTIES::contains).sorted()
+                .forEach(property -> settings.problem("QUONDAM_STREAMS_"
+                        + property.toUpperCase(Locale.ROOT).replace('.', '_') + " cannot be overridden: " + property
+                        + " is fixed by the processor's exactly-once design or set by its own QUONDAM_ variable"));
         settings.validate();
         return config;
     }

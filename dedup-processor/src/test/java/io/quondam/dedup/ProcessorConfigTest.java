@@ -101,12 +101,24 @@ class ProcessorConfigTest {
     @Test
     void shouldDisableTaskIdlingUnlessTheUserSetsIt() {
         var defaults = DedupApp.streamsProperties(TestConfigs.config());
-        var overridden = DedupApp.streamsProperties(TestConfigs.config("QUONDAM_STREAMS_MAX_TASK_IDLE_MS", "500",
-                "QUONDAM_STREAMS_PROCESSING_GUARANTEE", "at_least_once"));
+        var overridden = DedupApp.streamsProperties(TestConfigs.config("QUONDAM_STREAMS_MAX_TASK_IDLE_MS", "500"));
 
         assertThat(defaults.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("-1");
         assertThat(overridden.get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("500");
         assertThat(overridden.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+    }
+
+    @Test
+    void shouldRefuseToOverrideTheGuaranteeOrWhatItsOwnVariablesSet() {
+        var settings = Settings.of(Map.of("QUONDAM_REDIS_PASSWORD", "",
+                "QUONDAM_STREAMS_PROCESSING_GUARANTEE", "at_least_once",
+                "QUONDAM_STREAMS_NUM_STREAM_THREADS", "4",
+                "QUONDAM_STREAMS_CONSUMER_SESSION_TIMEOUT_MS", "10000"));
+
+        assertThatThrownBy(() -> ProcessorConfig.from(settings))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2))
+                .hasMessageContaining("QUONDAM_STREAMS_PROCESSING_GUARANTEE cannot be overridden")
+                .hasMessageContaining("QUONDAM_STREAMS_NUM_STREAM_THREADS cannot be overridden");
     }
 
     @Test
