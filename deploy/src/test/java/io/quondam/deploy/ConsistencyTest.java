@@ -339,6 +339,14 @@ class ConsistencyTest {
                 .isEqualTo(value(environment(build, container(build, "key-api")), "QUONDAM_REDIS_SENTINELS"));
         String redisConf = build.get("ConfigMap", "redis-scripts").as(ConfigMap.class).getData().get("redis.conf");
         assertThat(redisConf).containsPattern("(?m)^replica-priority 0$");
+        // noeviction applies only under a maxmemory; without one Redis grows until the kernel kills it.
+        var maxmemory = java.util.regex.Pattern.compile("(?m)^maxmemory (\\d+)mb$").matcher(redisConf);
+        assertThat(maxmemory.find()).as("maxmemory in redis.conf").isTrue();
+        var redisContainer = pod.getContainers().stream().filter(c -> c.getName().equals("redis")).findFirst()
+                .orElseThrow();
+        long limitMb = redisContainer.getResources().getLimits().get("memory").getNumericalAmount()
+                .longValue() / (1024 * 1024);
+        assertThat(Long.parseLong(maxmemory.group(1))).isLessThan(limitMb);
         assertThat(Repository.read(Repository.path("scripts/build-images.sh"))).contains("redis-guard");
     }
 
