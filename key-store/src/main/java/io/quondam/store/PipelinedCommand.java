@@ -1,10 +1,13 @@
 package io.quondam.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -17,6 +20,14 @@ final class PipelinedCommand {
     interface Reply {
         /** The operation's outcome; rethrows an error the whole group must be retried for (NOSCRIPT, READONLY...). */
         KeyOperation.Outcome outcome();
+
+        /**
+         * A command the operation still needs before its outcome is final, for the group's next round trip; its
+         * reply's outcome then stands for the whole operation. Empty for almost every operation.
+         */
+        default Optional<PipelinedCommand> followUp() {
+            return Optional.empty();
+        }
     }
 
     private final Function<Pipeline, Reply> send;
@@ -78,14 +89,124 @@ final class PipelinedCommand {
     }
 
     /**
-     * One script call per {@value RedisKeyStore#KEYS_PER_SCRIPT_CALL} keys: no single call holds Redis
-     * (single-threaded) for longer than a few milliseconds.
+     * A claim starts as what almost every claim is, a new key: one plain {@code SET key value NX PX ttl} per key, the
+     * cheapest write Redis and its replicas can apply, each followed by a {@code GET} in the same round trip that
+     * shows the owner of a key that existed. A key held by another owner is a duplicate. Only a key the caller already
+     * holds (a replay) needs the claim script, in a second round trip, because its value must be written again on
+     * this connection for WAIT to cover it; so does a key that expired between the two commands.
      */
     private static PipelinedCommand claim(KeyOperation.Claim op) {
+        var requests = op.requests();
+        var keys = new ArrayList<String>(requests.size());
+        for (var request : requests) {
+            keys.add(RedisKeys.of(request.namespace(), request.key()));
+        }
+        return new PipelinedCommand(pipeline -> {
+            long now = System.currentTimeMillis();
+            var sets = new ArrayList<Response<String>>(requests.size());
+            var gets = new ArrayList<Response<byte[]>>(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                var request = requests.get(i);
+                byte[] key = keys.get(i).getBytes(StandardCharsets.UTF_8);
+                sets.add(pipeline.set(key, ClaimValue.inProgress(now, request.owner()),
+                        SetParams.setParams().nx().px(request.ttl().toMillis())));
+                gets.add(pipeline.get(key));
+            }
+            return new NewKeysFirst(requests, keys, now, sets, gets);
+        });
+    }
+
+    /** The replies of {@link #claim}: final for new keys and duplicates, a follow-up for the rest. */
+    private static final class NewKeysFirst implements Reply {
+        private final List<ClaimRequest> requests;
+        private final List<String> keys;
+        private final long sentAtMillis;
+        private final List<Response<String>> sets;
+        private final List<Response<byte[]>> gets;
+
+        NewKeysFirst(List<ClaimRequest> requests, List<String> keys, long sentAtMillis, List<Response<String>> sets,
+                     List<Response<byte[]>> gets) {
+            this.requests = requests;
+            this.keys = keys;
+            this.sentAtMillis = sentAtMillis;
+            this.sets = sets;
+            this.gets = gets;
+        }
+
+        /** One result per request; null where the claim script must decide. */
+        private List<ClaimResult> firstPass() {
+            var results = new ArrayList<ClaimResult>(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                String owner = requests.get(i).owner();
+                if ("OK".equals(sets.get(i).get())) {
+                    results.add(new ClaimResult.Claimed(owner));
+                    continue;
+                }
+                byte[] value = gets.get(i).get();
+                var holder = value == null ? null : ClaimValue.holder(keys.get(i), value);
+                results.add(holder == null || holder.owner().equals(owner) ? null : new ClaimResult.Duplicate(
+                        holder.owner(), java.time.Duration.ofMillis(Math.max(0, sentAtMillis
+                                - holder.claimedAtMillis()))));
+            }
+            return results;
+        }
+
+        @Override
+        public KeyOperation.Outcome outcome() {
+            return read(() -> {
+                var results = firstPass();
+                if (results.contains(null)) {
+                    throw new IllegalStateException("a claim was read before its follow-up");
+                }
+                return results;
+            });
+        }
+
+        @Override
+        public Optional<PipelinedCommand> followUp() {
+            List<ClaimResult> results;
+            try {
+                results = firstPass();
+            } catch (RuntimeException e) {
+                return Optional.empty(); // outcome() reports it, or rethrows it for the group to be retried
+            }
+            var pending = new ArrayList<Integer>();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i) == null) {
+                    pending.add(i);
+                }
+            }
+            if (pending.isEmpty()) {
+                return Optional.empty();
+            }
+            var script = scriptClaim(pending.stream().map(requests::get).toList());
+            return Optional.of(new PipelinedCommand(pipeline -> {
+                var reply = script.send(pipeline);
+                return () -> {
+                    var rest = reply.outcome();
+                    if (rest.failure() != null) {
+                        return rest;
+                    }
+                    @SuppressWarnings("unchecked")
+                    var decided = (List<ClaimResult>) rest.result();
+                    var merged = new ArrayList<>(results);
+                    for (int j = 0; j < pending.size(); j++) {
+                        merged.set(pending.get(j), decided.get(j));
+                    }
+                    return KeyOperation.Outcome.of(List.copyOf(merged));
+                };
+            }));
+        }
+    }
+
+    /**
+     * The claim script, one call per {@value RedisKeyStore#KEYS_PER_SCRIPT_CALL} keys: no single call holds Redis
+     * (single-threaded) for longer than a few milliseconds.
+     */
+    private static PipelinedCommand scriptClaim(List<ClaimRequest> requests) {
         var chunks = new ArrayList<List<ClaimRequest>>();
         var keys = new ArrayList<List<String>>();
         var args = new ArrayList<List<String>>();
-        var requests = op.requests();
         for (int from = 0; from < requests.size(); from += RedisKeyStore.KEYS_PER_SCRIPT_CALL) {
             var chunk = requests.subList(from, Math.min(requests.size(), from + RedisKeyStore.KEYS_PER_SCRIPT_CALL));
             chunks.add(chunk);

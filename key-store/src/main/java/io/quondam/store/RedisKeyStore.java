@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -152,6 +153,7 @@ public final class RedisKeyStore implements KeyStore {
                 replies.add(command.send(pipeline));
             }
             pipeline.sync();
+            followUp(jedis, replies);
             var results = new ArrayList<KeyOperation.Outcome>(commands.size());
             for (int i = 0; i < commands.size(); i++) {
                 var outcome = replies.get(i).outcome(); // rethrows NOSCRIPT, READONLY...: the group is retried
@@ -170,6 +172,24 @@ public final class RedisKeyStore implements KeyStore {
             claimLatency.record(Duration.ofNanos(System.nanoTime() - start)); // a round trip that carried claims
         }
         return outcomes;
+    }
+
+    /**
+     * Sends what the replies still need (the claim script for keys a claim found its own) in one more round trip for
+     * the whole group, and puts each follow-up's reply in place of the reply it completes.
+     */
+    private static void followUp(Jedis jedis, List<PipelinedCommand.Reply> replies) {
+        Pipeline pipeline = null;
+        for (int i = 0; i < replies.size(); i++) {
+            var next = replies.get(i).followUp();
+            if (next.isPresent()) {
+                pipeline = pipeline == null ? jedis.pipelined() : pipeline;
+                replies.set(i, next.get().send(pipeline));
+            }
+        }
+        if (pipeline != null) {
+            pipeline.sync();
+        }
     }
 
     /** Keeps what {@link #resendClaims} needs to send a write of this operation again to a new master. */

@@ -380,6 +380,17 @@ abstract class KeyStoreContract {
     }
 
     @Test
+    void shouldReadBackAProcessorClaimWhoseOwnerHoldsSeparatorsAndUnicode() {
+        String owner = "zahlungen|ü-🙂-3@1187";
+        store.claimAll(List.of(new ClaimRequest(namespace, "k1", owner, DAY)));
+
+        assertThat(store.status(namespace, "k1").orElseThrow().owner()).isEqualTo(owner);
+        assertThat(store.claim(namespace, "k1", owner, DAY)).isInstanceOf(ClaimResult.Replayed.class);
+        assertThat(store.claim(namespace, "k1", "other", DAY)).isInstanceOfSatisfying(ClaimResult.Duplicate.class,
+                duplicate -> assertThat(duplicate.existingOwner()).isEqualTo(owner));
+    }
+
+    @Test
     void shouldReportProcessorClaimAsInProgressToApi() {
         store.claim(namespace, "k1", "payments-0@1", DAY);
 

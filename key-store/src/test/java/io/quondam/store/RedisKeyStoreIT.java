@@ -293,14 +293,42 @@ class RedisKeyStoreIT extends KeyStoreContract {
     @Test
     void shouldReloadScriptWhenRedisForgotIt() {
         var store = open(RetryPolicy.defaults());
-        store.claim("it", "before-flush-" + UUID.randomUUID(), "owner-a", DAY);
+        String key = "flush-" + UUID.randomUUID();
+        store.claim("it", key, "owner-a", DAY);
         try (var master = RedisEndpoint.parse(stack.currentMasterAddress(), stack.redisPassword())
                 .connect(Duration.ofSeconds(2))) {
             master.scriptFlush();
         }
 
-        assertThat(store.claim("it", "after-flush-" + UUID.randomUUID(), "owner-a", DAY))
-                .isInstanceOf(ClaimResult.Claimed.class);
+        // A new key needs no script; a replay does.
+        assertThat(store.claim("it", key, "owner-a", DAY)).isInstanceOf(ClaimResult.Replayed.class);
+        assertThat(store.claimKey("it", "api-" + key, "req-1", DAY, Optional.empty()))
+                .isInstanceOf(KeyClaim.Claimed.class);
+    }
+
+    /**
+     * A replay writes its claim again on the replaying connection, so that this connection's WAIT covers the key: the
+     * first claim may have been made through a connection whose writes were never confirmed (a crashed instance).
+     * From Redis 7.0 WAIT counts only a connection's own writes, so without that write it would confirm nothing. On
+     * Redis 6.2, which the local stack runs, any command (the claim's GET) already makes WAIT cover everything the
+     * master held at that moment, so this test cannot tell the two apart there.
+     */
+    @Test
+    void shouldWriteAReplayAgainSoThatItsOwnWaitCoversIt() {
+        String key = "replay-" + UUID.randomUUID();
+        open(RetryPolicy.defaults()).claim("it", key, "payments-0@7", DAY);
+        var replaying = open(RetryPolicy.defaults());
+        replaying.claim("it", "other-" + key, "payments-0@8", DAY);
+        replaying.awaitReplication(1, Duration.ofSeconds(5)); // everything this connection wrote so far is confirmed
+        var replicas = stack.pauseReplicas();
+        try {
+            assertThat(replaying.claim("it", key, "payments-0@7", DAY)).isInstanceOf(ClaimResult.Replayed.class);
+
+            assertThatThrownBy(() -> replaying.awaitReplication(1, Duration.ofMillis(300)))
+                    .isInstanceOf(ReplicationException.class).hasMessageContaining("only 0 replica(s)");
+        } finally {
+            stack.resume(replicas);
+        }
     }
 
     @Test
