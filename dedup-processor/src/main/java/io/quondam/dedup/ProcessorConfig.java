@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code --config} properties file) and validated at once. Defaults run against the local stack.
  *
  * @param duplicatesTopic the audit topic for dropped duplicates; empty when auditing is off
- * @param guardRetention how long the local guard store remembers a key; zero turns the guard off
+ * @param guardRetention how long the local guard store remembers a key; zero (the default) leaves it out
  * @param claimBatch the most records whose claims travel to Redis in one pipelined round trip; 1 claims each at once
  * @param claimLinger the longest a record waits for its batch to fill before its claim is sent anyway
  * @param streamsOverrides Kafka Streams, consumer and producer properties given as {@code QUONDAM_STREAMS_*}
@@ -103,7 +103,7 @@ public record ProcessorConfig(
                 settings.duration("QUONDAM_WAIT_TIMEOUT", "1s", Duration.ofMillis(1), Duration.ofMinutes(1)),
                 settings.choice("QUONDAM_TOMBSTONES", TombstonePolicy.DEAD_LETTER, TombstonePolicy.class),
                 settings.integer("QUONDAM_MAX_VALUE_BYTES", 512 * 1024, 1, 8 * 1024 * 1024),
-                settings.duration("QUONDAM_GUARD_RETENTION", "1h", Duration.ZERO, Duration.ofDays(30)),
+                settings.duration("QUONDAM_GUARD_RETENTION", "0s", Duration.ZERO, Duration.ofDays(30)),
                 settings.duration("QUONDAM_REDIS_OUTAGE_MAX_BLOCK", "60s", Duration.ofSeconds(1),
                         Duration.ofMinutes(4)),
                 settings.integer("QUONDAM_CLAIM_BATCH", 1000, 1, 5000),

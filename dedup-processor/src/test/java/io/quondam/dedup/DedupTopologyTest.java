@@ -141,7 +141,7 @@ class DedupTopologyTest {
 
     @Test
     void shouldCatchSamePartitionDuplicateInGuardWhenRedisLostTheKey() {
-        start(TestConfigs.config());
+        start(TestConfigs.config("QUONDAM_GUARD_RETENTION", "1h"));
         input.pipeInput(payment("p1"));
         keyStore.release("payments", "p1"); // as if a failover lost the claim
 
@@ -154,8 +154,8 @@ class DedupTopologyTest {
 
     @Test
     void shouldLetDuplicateThroughWithoutGuardWhenRedisLostTheKey() {
-        // The control for the guard test above: without the guard, a lost claim means a leaked duplicate.
-        start(TestConfigs.config("QUONDAM_GUARD_RETENTION", "0s"));
+        // The control for the guard test above: without the guard (the default), a lost claim means a leak.
+        start(TestConfigs.config());
         input.pipeInput(payment("p1"));
         keyStore.release("payments", "p1");
 
@@ -526,8 +526,8 @@ class DedupTopologyTest {
 
     @Test
     void shouldNameEveryNode() {
-        var description = DedupTopology.build(TestConfigs.config(), () -> keyStore, new DedupMetrics(registry),
-                        () -> false)
+        var description = DedupTopology.build(TestConfigs.config("QUONDAM_GUARD_RETENTION", "1h"), () -> keyStore,
+                        new DedupMetrics(registry), () -> false)
                 .describe().toString();
 
         assertThat(description).contains("Source: input (topics: [payments])",
@@ -536,6 +536,14 @@ class DedupTopologyTest {
                 "Sink: duplicates-sink (topic: payments.duplicates)");
         assertThat(description.lines().filter(line -> line.contains("claim-idempotency-key (stores:")).findFirst())
                 .hasValueSatisfying(line -> assertThat(line).contains("quondam-guard", "quondam-pending-claims"));
+    }
+
+    @Test
+    void shouldLeaveTheGuardStoreOutByDefault() {
+        var description = DedupTopology.build(TestConfigs.config(), () -> keyStore, new DedupMetrics(registry),
+                () -> false).describe().toString();
+
+        assertThat(description).contains("quondam-pending-claims").doesNotContain("quondam-guard");
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {

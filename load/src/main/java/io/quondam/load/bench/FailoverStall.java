@@ -64,7 +64,7 @@ final class FailoverStall {
         var slowestAfterKill = new AtomicLong();
         try (var pipeline = new Pipeline(stack.bootstrapServers());
              var app = ProcessorBench.dedupApp(stack, applicationId, INPUT, "bench.stall.out", "bench.stall.dlq",
-                     "per-commit", 2, stateDir, registry);
+                     "per-commit", 2, stateDir, registry, Map.of());
              var api = new InProcessKeyApi(keyApiBench.redisSettings(), 2, KeyStore.DEFAULT_MIN_REPLICAS, "stall",
                      TOKEN)) {
             var producing = pipeline.produce(INPUT, events, 1500, new AtomicInteger());

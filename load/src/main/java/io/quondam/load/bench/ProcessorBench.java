@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quondam.config.Settings;
 import io.quondam.dedup.DedupApp;
 import io.quondam.dedup.ProcessorConfig;
-import io.quondam.stack.Await;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.RedisEndpoint;
 import io.quondam.testdata.CommittedRecords;
@@ -44,17 +43,24 @@ final class ProcessorBench {
 
     /** The variants in the order they run and are reported. */
     enum Variant {
-        PASS_THROUGH("passThrough"), WINDOW_STORE("windowStore"), PER_COMMIT("perCommit"), PER_RECORD("perRecord"),
-        NONE("none");
+        PASS_THROUGH("passThrough", "", "0"), WINDOW_STORE("windowStore", "", "0"),
+        PER_COMMIT("perCommit", "per-commit", "0"), GUARDED("guarded", "per-commit", "1h"),
+        PER_RECORD("perRecord", "per-record", "0"), NONE("none", "none", "0");
 
         final String label;
+        /** QUONDAM_DURABILITY of a Quondam variant; empty for a baseline. */
+        final String durability;
+        /** QUONDAM_GUARD_RETENTION: {@code guarded} is {@code perCommit} with the local guard store on. */
+        final String guardRetention;
 
-        Variant(String label) {
+        Variant(String label, String durability, String guardRetention) {
             this.label = label;
+            this.durability = durability;
+            this.guardRetention = guardRetention;
         }
 
         boolean quondam() {
-            return this != PASS_THROUGH && this != WINDOW_STORE;
+            return !durability.isEmpty();
         }
     }
 
@@ -166,15 +172,19 @@ final class ProcessorBench {
         Map<String, Long> cpuTo;
         try {
             runner.start();
-            Await.until(Duration.ofSeconds(120), runner::running, applicationId + " to reach RUNNING");
             // From the first commit that shows a tenth of the input done to the commit that shows all of it: start-up,
-            // rebalancing and the first commit interval are left out, the same way for every variant.
-            long deadline = System.nanoTime() + Duration.ofSeconds(Math.max(300, count / 200)).toNanos();
+            // rebalancing and the first commit interval are left out, the same way for every variant. The commits are
+            // watched from the start: a fast variant may be done before a wait for its RUNNING state would end.
+            long started = System.nanoTime();
+            long deadline = started + Duration.ofSeconds(Math.max(300, count / 200)).toNanos();
             long from = 0;
             long doneAtFrom = 0;
             while (true) {
                 long lag = pipeline.lag(applicationId, input);
                 long now = System.nanoTime();
+                if (from == 0 && now - started > Duration.ofSeconds(120).toNanos() && !runner.running()) {
+                    throw new IllegalStateException(applicationId + " did not reach RUNNING within 120 s");
+                }
                 if (from == 0 && lag <= count * 0.9) {
                     from = now;
                     doneAtFrom = count - lag;
@@ -230,9 +240,8 @@ final class ProcessorBench {
     }
 
     private Runner dedup(Variant variant, String applicationId, String input, String output, MeterRegistry registry) {
-        String durability = variant.name().toLowerCase(Locale.ROOT).replace('_', '-');
-        var app = dedupApp(stack, applicationId, input, output, deadLetters(variant), durability, streamThreads,
-                stateDir, registry);
+        var app = dedupApp(stack, applicationId, input, output, deadLetters(variant), variant.durability,
+                streamThreads, stateDir, registry, Map.of("QUONDAM_GUARD_RETENTION", variant.guardRetention));
         return new Runner() {
             @Override
             public void start() {
@@ -253,8 +262,10 @@ final class ProcessorBench {
 
     /** A dedup-processor on the stack, claiming in a namespace of its own so that every run claims afresh. */
     static DedupApp dedupApp(LocalStack stack, String applicationId, String input, String output, String deadLetters,
-                             String durability, int streamThreads, Path stateDir, MeterRegistry registry) {
+                             String durability, int streamThreads, Path stateDir, MeterRegistry registry,
+                             Map<String, String> variantSettings) {
         var settings = new HashMap<>(stack.environment());
+        settings.putAll(variantSettings);
         settings.put("QUONDAM_APPLICATION_ID", applicationId);
         settings.put("QUONDAM_INPUT_TOPIC", input);
         settings.put("QUONDAM_OUTPUT_TOPIC", output);
@@ -263,7 +274,7 @@ final class ProcessorBench {
         settings.put("QUONDAM_DURABILITY", durability);
         settings.put("QUONDAM_STREAM_THREADS", Integer.toString(streamThreads));
         settings.put("QUONDAM_STATE_DIR", stateDir.resolve(applicationId).toString());
-        // BENCH_PROCESSOR_SETTINGS=QUONDAM_CLAIM_BATCH=500,QUONDAM_GUARD_RETENTION=0 tries other settings.
+        // BENCH_PROCESSOR_SETTINGS=QUONDAM_CLAIM_BATCH=500 tries other settings.
         for (String pair : System.getenv().getOrDefault("BENCH_PROCESSOR_SETTINGS", "").split(",")) {
             int equals = pair.indexOf('=');
             if (equals > 0) {
