@@ -166,24 +166,71 @@ final class BenchResults {
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toMap()) + "\n";
     }
 
-    /** A page with one inline SVG bar chart of msgs/s per processor variant and the table; no scripts, no network. */
+    /** The parts of the stack whose CPU the chart stacks, in order, with their colours. */
+    private static final List<String> CPU_PARTS = List.of("app", "broker", "redis", "sentinels");
+    private static final List<String> CPU_COLOURS = List.of("#2f6fb3", "#e08a1e", "#c0392b", "#7f8c8d");
+
+    /**
+     * A page with two inline SVG charts and the table; no scripts, no network. Per processor variant: its rate, marked
+     * with whether it wrote exactly the unique payments or let duplicates through, and its CPU per record stacked by
+     * the part of the stack that spent it.
+     */
     String html() {
-        double max = rows.stream().mapToDouble(ProcessorBench.Row::msgsPerSec).max().orElse(1);
-        var bars = new ArrayList<String>();
+        double maxRate = rows.stream().mapToDouble(ProcessorBench.Row::msgsPerSec).filter(v -> !Double.isNaN(v))
+                .max().orElse(1);
+        double maxCpu = rows.stream().mapToDouble(row -> CPU_PARTS.stream()
+                .mapToDouble(part -> row.cpuMicrosPerRecord().getOrDefault(part, 0.0)).sum()).max().orElse(1);
+        var rates = new StringBuilder();
+        var cpu = new StringBuilder();
         int y = 10;
         for (var row : rows) {
-            int width = (int) Math.round(500 * row.msgsPerSec() / max);
-            bars.add(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text><rect x=\"110\" y=\"%d\" width=\"%d\" "
-                            + "height=\"22\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%,.0f msgs/s</text>", y + 16,
-                    row.variant().label, y, width, row.variant().quondam() ? "#2f6fb3" : "#9aa5b1", 116 + width, y + 16,
-                    row.msgsPerSec()));
+            double rate = Double.isNaN(row.msgsPerSec()) ? 0 : row.msgsPerSec();
+            int width = (int) Math.round(400 * rate / maxRate);
+            rates.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text><rect x=\"110\" y=\"%d\" "
+                            + "width=\"%d\" height=\"22\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%,.0f msgs/s, %s</text>",
+                    y + 16, row.variant().label, y, width, row.variant().quondam() ? "#2f6fb3" : "#9aa5b1",
+                    116 + width, y + 16, rate, correctness(row)));
+            double x = 110;
+            var tip = new StringBuilder();
+            for (int i = 0; i < CPU_PARTS.size(); i++) {
+                double micros = row.cpuMicrosPerRecord().getOrDefault(CPU_PARTS.get(i), 0.0);
+                double w = 400 * micros / maxCpu;
+                cpu.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"22\" "
+                        + "fill=\"%s\"/>", x, y, w, CPU_COLOURS.get(i)));
+                x += w;
+                tip.append(String.format(Locale.ROOT, "%s%s %.1f", tip.length() == 0 ? "" : " + ", CPU_PARTS.get(i),
+                        micros));
+            }
+            cpu.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text><text x=\"%.1f\" y=\"%d\">"
+                    + "%s µs</text>", y + 16, row.variant().label, x + 6, y + 16, tip));
             y += 32;
+        }
+        var legend = new StringBuilder();
+        for (int i = 0; i < CPU_PARTS.size(); i++) {
+            legend.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" "
+                    + "fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>", 110 + 110 * i, y + 4, CPU_COLOURS.get(i),
+                    128 + 110 * i, y + 15, CPU_PARTS.get(i)));
         }
         return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Quondam benchmark</title>"
                 + "<style>body{font-family:sans-serif;margin:2em}svg text{font-size:13px}pre{background:#f4f4f4;"
                 + "padding:1em}</style></head><body>\n<h1>Quondam benchmark</h1>\n<p>Processor throughput per variant "
-                + "(grey: baselines without Redis, blue: Quondam durability modes).</p>\n"
-                + "<svg width=\"760\" height=\"" + (y + 10) + "\">" + String.join("", bars) + "</svg>\n<pre>"
+                + "(grey: baselines without Redis, blue: Quondam), and whether it wrote exactly the unique payments."
+                + "</p>\n<svg width=\"900\" height=\"" + (y + 10) + "\">" + rates + "</svg>\n"
+                + "<p>CPU µs per record, by the part of the stack that spent it (app = the benchmark JVM).</p>\n"
+                + "<svg width=\"900\" height=\"" + (y + 30) + "\">" + cpu + legend + "</svg>\n<pre>"
                 + table().replace("&", "&amp;").replace("<", "&lt;") + "</pre>\n</body></html>\n";
+    }
+
+    /** Exactly the unique payments, or how many duplicates got through (or how many payments are missing). */
+    private String correctness(ProcessorBench.Row row) {
+        if (row.variant() == ProcessorBench.Variant.PASS_THROUGH) {
+            return "no deduplication";
+        }
+        long extra = row.output() - unique;
+        if (extra == 0) {
+            return "exactly the unique payments";
+        }
+        return extra > 0 ? String.format(Locale.ROOT, "%,d duplicates let through", extra)
+                : String.format(Locale.ROOT, "%,d payments missing", -extra);
     }
 }

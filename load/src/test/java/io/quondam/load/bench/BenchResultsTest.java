@@ -10,7 +10,11 @@ class BenchResultsTest {
     private static final Map<String, Double> CPU = Map.of("app", 1.0, "broker", 2.0, "redis", 3.0, "sentinels", 0.1);
 
     private static ProcessorBench.Row row(ProcessorBench.Variant variant, double msgsPerSec) {
-        return new ProcessorBench.Row(variant, msgsPerSec, 10, 700, Double.NaN, Double.NaN, Double.NaN, CPU);
+        return row(variant, msgsPerSec, 700);
+    }
+
+    private static ProcessorBench.Row row(ProcessorBench.Variant variant, double msgsPerSec, long output) {
+        return new ProcessorBench.Row(variant, msgsPerSec, 10, output, Double.NaN, Double.NaN, Double.NaN, CPU);
     }
 
     @Test
@@ -44,6 +48,21 @@ class BenchResultsTest {
         assertThat(keyApi).containsEntry("concurrency", 64).containsEntry("claimsPerSec", 16_000L)
                 .containsEntry("rawJedisPerSec", 50_000L).containsKeys("p50Ms", "p99Ms", "cpuMicrosPerClaim");
         assertThat((List<?>) results.toMap().get("keyApiRuns")).hasSize(2);
+    }
+
+    /** The chart shows what the table does: rate, correctness, CPU per record by part. */
+    @Test
+    void shouldMarkEachVariantsCorrectnessAndStackItsCpuInTheChart() {
+        var results = new BenchResults("test machine", 1000, 2);
+        results.processor(List.of(row(ProcessorBench.Variant.WINDOW_STORE, 50_000, 782),
+                row(ProcessorBench.Variant.PER_COMMIT, 40_000, 700)), 700);
+
+        String html = results.html();
+
+        assertThat(html).contains("50,000 msgs/s, 82 duplicates let through")
+                .contains("40,000 msgs/s, exactly the unique payments")
+                .contains("app 1.0 + broker 2.0 + redis 3.0 + sentinels 0.1 µs")
+                .doesNotContain("<script");
     }
 
     @Test
