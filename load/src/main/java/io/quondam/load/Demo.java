@@ -1,11 +1,9 @@
 package io.quondam.load;
 
-import io.quondam.stack.Await;
 import io.quondam.stack.ChildProcess;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.PostgresNode;
 import io.quondam.stack.ShippedJar;
-import io.quondam.testdata.CommittedRecords;
 import io.quondam.testdata.PaymentEvents;
 import io.quondam.testdata.Pipeline;
 import java.io.PrintStream;
@@ -118,10 +116,8 @@ final class Demo {
                 awaitQuietly(producing, Duration.ofMillis(250));
             }
             producing.get();
-            out.println("the processor has committed the whole input; waiting for the ledger");
-            long forwarded = CommittedRecords.count(stack.bootstrapServers(), OUTPUT, Duration.ofMinutes(2));
-            Await.until(DRAIN_TIMEOUT, () -> ledgerAccountedFor() >= forwarded,
-                    "the ledger to account for all " + forwarded + " forwarded records");
+            out.println("the processor has committed the whole input; waiting for its outputs and the ledger");
+            LoadRun.awaitDrained(stack, events.size());
         }
         var report = Verifier.verify(manifest, new Verifier.Targets(stack.bootstrapServers(), OUTPUT, DEAD_LETTERS,
                 DUPLICATES, ledger.jdbcUrl(), ledger.user(), ledger.password()));
