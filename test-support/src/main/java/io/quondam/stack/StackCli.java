@@ -81,6 +81,9 @@ public final class StackCli {
         try {
             stack.startPostgres(POSTGRES_PORT);
             environment.putAll(stack.environment());
+            // Services started with this file audit dropped duplicates, as the demo's do, so that the verifier
+            // (scripts/payments.sh verify) can account for every record produced.
+            environment.put("QUONDAM_DUPLICATES_TOPIC", "payments.duplicates");
             keyApi().ifPresentOrElse(keyApi -> environment.putAll(keyApi.start(stack)),
                     () -> out.println("key-api not started: QUONDAM_KEY_API_JAR names no jar "
                             + "(scripts/stack.sh sets it)"));
