@@ -25,40 +25,49 @@ final class ClaimValue {
         return value;
     }
 
-    /** The owner and claim time of a stored value; a value that is not a claim is an error naming the key. */
+    /**
+     * The owner and claim time of a stored value; a value that is not a claim is an error naming the key. The first
+     * three {@code |} always end the header: the owner, which may contain one, comes after them.
+     */
     static Holder holder(String key, byte[] value) {
-        int at = 0;
         if (value.length == 0 || value[0] < 'A' || value[0] > 'Z') {
             throw notAClaim(key);
         }
-        at++;
-        long claimedAt = 0;
-        int digitsFrom = at;
-        while (at < value.length && value[at] >= '0' && value[at] <= '9') {
-            claimedAt = claimedAt * 10 + (value[at++] - '0');
-        }
-        if (at == digitsFrom || at - digitsFrom > 18 || at >= value.length || value[at++] != '|') {
+        int first = separator(key, value, 1);
+        int second = separator(key, value, first + 1);
+        int third = separator(key, value, second + 1);
+        long claimedAt = digits(key, value, 1, first);
+        long ownerLength = digits(key, value, first + 1, second);
+        digits(key, value, second + 1, third); // the fingerprint's length: only its presence matters here
+        int ownerFrom = third + 1;
+        if (ownerFrom + ownerLength > value.length) {
             throw notAClaim(key);
         }
-        int ownerLength = 0;
-        digitsFrom = at;
-        while (at < value.length && value[at] >= '0' && value[at] <= '9') {
-            ownerLength = ownerLength * 10 + (value[at++] - '0');
-            if (ownerLength > value.length) {
-                throw notAClaim(key);
+        return new Holder(new String(value, ownerFrom, (int) ownerLength, StandardCharsets.UTF_8), claimedAt);
+    }
+
+    private static int separator(String key, byte[] value, int from) {
+        for (int at = from; at < value.length; at++) {
+            if (value[at] == '|') {
+                return at;
             }
         }
-        if (at == digitsFrom || at >= value.length || value[at++] != '|') {
+        throw notAClaim(key);
+    }
+
+    /** The number written in {@code value[from, to)}: 1 to 18 ASCII digits. */
+    private static long digits(String key, byte[] value, int from, int to) {
+        if (to == from || to - from > 18) {
             throw notAClaim(key);
         }
-        digitsFrom = at;
-        while (at < value.length && value[at] >= '0' && value[at] <= '9') {
-            at++;
+        long number = 0;
+        for (int at = from; at < to; at++) {
+            if (value[at] < '0' || value[at] > '9') {
+                throw notAClaim(key);
+            }
+            number = number * 10 + (value[at] - '0');
         }
-        if (at == digitsFrom || at >= value.length || value[at++] != '|' || at + ownerLength > value.length) {
-            throw notAClaim(key);
-        }
-        return new Holder(new String(value, at, ownerLength, StandardCharsets.UTF_8), claimedAt);
+        return number;
     }
 
     private static KeyStoreException notAClaim(String key) {

@@ -123,6 +123,8 @@ final class PipelinedCommand {
         private final long sentAtMillis;
         private final List<Response<String>> sets;
         private final List<Response<byte[]>> gets;
+        /** What the SET and GET replies decide, read once; null where the claim script must decide. */
+        private List<ClaimResult> firstPass;
 
         NewKeysFirst(List<ClaimRequest> requests, List<String> keys, long sentAtMillis, List<Response<String>> sets,
                      List<Response<byte[]>> gets) {
@@ -133,8 +135,15 @@ final class PipelinedCommand {
             this.gets = gets;
         }
 
-        /** One result per request; null where the claim script must decide. */
+        /** One result per request; null where the claim script must decide. Throws what a reply holds. */
         private List<ClaimResult> firstPass() {
+            if (firstPass == null) {
+                firstPass = decide();
+            }
+            return firstPass;
+        }
+
+        private List<ClaimResult> decide() {
             var results = new ArrayList<ClaimResult>(requests.size());
             for (int i = 0; i < requests.size(); i++) {
                 String owner = requests.get(i).owner();

@@ -14,7 +14,7 @@ public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration max
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
         }
-        new Backoff(initialBackoff, maxBackoff);
+        Backoff.requireBounds(initialBackoff, maxBackoff);
     }
 
     /** The wait after {@code failedAttempts} failures in a row. */

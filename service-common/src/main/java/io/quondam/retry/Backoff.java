@@ -23,12 +23,17 @@ public final class Backoff {
     }
 
     public Backoff(Duration initial, Duration max, LongSupplier nanoClock) {
-        if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
-            throw new IllegalArgumentException("backoff needs 0 < initial <= max, was " + initial + " and " + max);
-        }
+        requireBounds(initial, max);
         this.initial = initial;
         this.max = max;
         this.nanoClock = nanoClock;
+    }
+
+    /** Refuses bounds that no backoff can keep: {@code 0 < initial <= max}. */
+    public static void requireBounds(Duration initial, Duration max) {
+        if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+            throw new IllegalArgumentException("backoff needs 0 < initial <= max, was " + initial + " and " + max);
+        }
     }
 
     /** The delay after {@code failuresInARow} failures (at least 1) without a success between them. */
