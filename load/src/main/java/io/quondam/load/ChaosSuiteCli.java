@@ -43,8 +43,8 @@ public final class ChaosSuiteCli {
         System.out.println(json(results));
         if (!resultsDir.isBlank()) {
             Path file = ResultsFile.write(Path.of(resultsDir), "chaos", "Fault matrix results",
-                    "scripts/chaos-suite.sh", "CHAOS_", "```\n" + ChaosResult.header() + "\n" + results.stream()
-                            .map(ChaosResult::row).collect(Collectors.joining("\n")) + "\n```\n");
+                    "scripts/chaos-suite.sh", "CHAOS_", ChaosResult.header() + "\n" + results.stream()
+                            .map(ChaosResult::row).collect(Collectors.joining("\n")));
             System.out.println("wrote " + file);
         }
         System.exit(results.stream().allMatch(ChaosResult::passed) ? 0 : 1);

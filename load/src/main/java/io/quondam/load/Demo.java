@@ -117,10 +117,8 @@ final class Demo {
             }
             producing.get();
             out.println("the processor has committed the whole input; waiting for its outputs and the ledger");
-            LoadRun.awaitDrained(stack, events.size());
         }
-        var report = Verifier.verify(manifest, new Verifier.Targets(stack.bootstrapServers(), OUTPUT, DEAD_LETTERS,
-                DUPLICATES, ledger.jdbcUrl(), ledger.user(), ledger.password()));
+        var report = LoadRun.drainAndVerify(stack, manifest);
         return new Outcome(report, failovers, restarts, (System.nanoTime() - start) / 1e9);
     }
 

@@ -30,10 +30,10 @@ public final class ResultsFile {
      *
      * @param script the script a user runs, e.g. {@code scripts/bench.sh}
      * @param settingsPrefix the prefix of the environment variables that configure it, e.g. {@code BENCH_}
-     * @param body Markdown: the tables as printed, in code blocks, and any notes
+     * @param tables the tables as the script printed them; they are written as one code block
      */
     public static Path write(Path directory, String kind, String title, String script, String settingsPrefix,
-                             String body) {
+                             String tables) {
         var now = ZonedDateTime.now(ZoneOffset.UTC);
         Path file = directory.resolve(kind + "-" + FILE_TIME.format(now) + ".md");
         String text = "# " + title + "\n\n"
@@ -43,7 +43,7 @@ public final class ResultsFile {
                 + "| machine | " + machine() + " |\n"
                 + "| commit | " + commit() + " |\n\n"
                 + "Written by the command above; see the page in `docs/` that explains these tables.\n\n"
-                + body + (body.endsWith("\n") ? "" : "\n");
+                + "```\n" + tables.strip() + "\n```\n";
         try {
             Files.createDirectories(directory);
             Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -52,11 +52,11 @@ public final class BenchCli {
         String resultsDir = settings.string("BENCH_RESULTS_DIR", "docs/results");
         // In the order given, so that a rerun can check that a variant's rate does not depend on its place.
         var known = Arrays.stream(ProcessorBench.Variant.values()).map(v -> v.label).toList();
-        List<ProcessorBench.Variant> variants = variantNames.isBlank() ? List.of(ProcessorBench.Variant.values())
-                : Arrays.stream(variantNames.split(",")).map(String::trim).flatMap(name -> Arrays.stream(
-                        ProcessorBench.Variant.values()).filter(v -> v.label.equals(name))).toList();
-        var unknown = variantNames.isBlank() ? List.<String>of() : Arrays.stream(variantNames.split(","))
-                .map(String::trim).filter(name -> !known.contains(name)).toList();
+        var names = variantNames.isBlank() ? known
+                : Arrays.stream(variantNames.split(",")).map(String::trim).toList();
+        List<ProcessorBench.Variant> variants = names.stream().flatMap(name -> Arrays.stream(
+                ProcessorBench.Variant.values()).filter(v -> v.label.equals(name))).toList();
+        var unknown = names.stream().filter(name -> !known.contains(name)).toList();
         if (!unknown.isEmpty()) {
             settings.problem("BENCH_VARIANTS: " + unknown + " not among " + String.join(", ", known));
         }
@@ -101,7 +101,7 @@ public final class BenchCli {
         System.out.println("wrote " + output.resolve("results.json") + " and " + output.resolve("results.html"));
         if (!resultsDir.isBlank()) {
             Path file = ResultsFile.write(Path.of(resultsDir), "bench", "Benchmark results", "scripts/bench.sh",
-                    "BENCH_", "```\n" + results.table().strip() + "\n```\n");
+                    "BENCH_", results.table());
             System.out.println("wrote " + file);
         }
         // Any client thread still alive (a stream thread that outlived KafkaStreams.close(30 s)) would spin on the
