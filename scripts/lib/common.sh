@@ -54,16 +54,23 @@ sources_newer_than() {
     -o -type f \( -name pom.xml -o -path '*/src/main/*' \) -newer "$1" -print -quit)" ]]
 }
 
+# Packages MODULE and the modules it depends on, without building tests or checking layout (a long line must not stop
+# a demo); extra Maven arguments run in the same build: build_module MODULE [ARGUMENTS...].
+build_module() {
+  local module=$1
+  shift
+  echo "$(basename "$0"): building $module (mvn package, tests not built)..." >&2
+  quiet_maven -pl "$module" -am package -Dmaven.test.skip=true -Dcheckstyle.skip "$@"
+}
+
 # Builds MODULE and the modules it depends on (mvn package, tests not built) when its classes or its cached class path
 # are missing or older than the sources, and sets MODULE_CLASSPATH to its classes and all its dependencies.
 module_classpath() {
   local module=$1
   local cache="$quondam_root/.stack/classpath-$module.txt"
   if [[ ! -d "$quondam_root/$module/target/classes" ]] || sources_newer_than "$cache"; then
-    echo "$(basename "$0"): building $module (mvn package, tests not built)..." >&2
     mkdir -p "$quondam_root/.stack"
-    quiet_maven -pl "$module" -am package -Dmaven.test.skip=true -Dcheckstyle.skip dependency:build-classpath \
-      -Dmdep.outputFile="$cache"
+    build_module "$module" dependency:build-classpath -Dmdep.outputFile="$cache"
     touch "$cache" # the plugin leaves an unchanged file untouched
   fi
   MODULE_CLASSPATH="$quondam_root/$module/target/classes:$(cat "$cache")"
@@ -86,8 +93,7 @@ module_jar() {
   local module=$1
   MODULE_JAR="$(ls "$quondam_root/$module"/target/"$module"-*-all.jar 2>/dev/null | head -n 1 || true)"
   if [[ -z "$MODULE_JAR" ]] || sources_newer_than "$MODULE_JAR"; then
-    echo "$(basename "$0"): building $module (mvn package, tests not built)..." >&2
-    quiet_maven -pl "$module" -am package -Dmaven.test.skip=true -Dcheckstyle.skip
+    build_module "$module"
     MODULE_JAR="$(ls "$quondam_root/$module"/target/"$module"-*-all.jar | head -n 1)"
   fi
 }

@@ -8,7 +8,6 @@ import io.quondam.store.RedisSettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -122,10 +121,8 @@ public record ProcessorConfig(
         }
         requireDistinctTopics(settings, config);
         requireRoomForDeadLetters(settings, config.streamsOverrides());
-        config.streamsOverrides().keySet().stream().filter(FIXED_STREAMS_PROPERTIES::contains).sorted()
-                .forEach(property -> settings.problem("QUONDAM_STREAMS_"
-                        + property.toUpperCase(Locale.ROOT).replace('.', '_') + " cannot be overridden: " + property
-                        + " is fixed by the processor's exactly-once design or set by its own QUONDAM_ variable"));
+        settings.refuseFixed("QUONDAM_STREAMS_", config.streamsOverrides(), FIXED_STREAMS_PROPERTIES,
+                "the processor's exactly-once design or set by its own QUONDAM_ variable");
         settings.validate();
         return config;
     }

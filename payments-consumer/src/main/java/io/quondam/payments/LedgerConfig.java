@@ -70,12 +70,8 @@ public record LedgerConfig(
             settings.problem("QUONDAM_DB_RETRY_MAX_BACKOFF (" + config.dbRetryMaxBackoff()
                     + ") must not be shorter than QUONDAM_DB_RETRY_BACKOFF (" + config.dbRetryBackoff() + ")");
         }
-        config.consumerOverrides().keySet().stream()
-                .filter(FIXED_CONSUMER_PROPERTIES::contains)
-                .sorted()
-                .forEach(property -> settings.problem("QUONDAM_CONSUMER_"
-                        + property.toUpperCase(java.util.Locale.ROOT).replace('.', '_') + " cannot be overridden: "
-                        + property + " is fixed by the ledger's exactly-once design or set by its own variable"));
+        settings.refuseFixed("QUONDAM_CONSUMER_", config.consumerOverrides(), FIXED_CONSUMER_PROPERTIES,
+                "the ledger's exactly-once design or set by its own variable");
         settings.validate();
         return config;
     }

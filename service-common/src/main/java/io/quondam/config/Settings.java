@@ -304,6 +304,17 @@ public final class Settings {
     }
 
     /**
+     * Records a problem for each of {@code overrides} (as read by {@link #passThrough}) that names one of the
+     * {@code fixed} properties: {@code <prefix><PROPERTY> cannot be overridden: <property> is fixed by <fixedBy>}.
+     */
+    public void refuseFixed(String prefix, Map<String, String> overrides, java.util.Set<String> fixed,
+                            String fixedBy) {
+        overrides.keySet().stream().filter(fixed::contains).sorted()
+                .forEach(property -> problem(prefix + property.toUpperCase(Locale.ROOT).replace('.', '_')
+                        + " cannot be overridden: " + property + " is fixed by " + fixedBy));
+    }
+
+    /**
      * Every setting read so far, in order, and how: the list of a service's settings as its code reads them, which
      * tests use to give each one a value it must refuse.
      */

@@ -96,4 +96,16 @@ class SettingsTest {
                 Map.entry("USER", Settings.Kind.TEXT), Map.entry("PASSWORD", Settings.Kind.REQUIRED),
                 Map.entry("MODE", Settings.Kind.CHOICE));
     }
+
+    @Test
+    void shouldRefuseOnlyThePassThroughPropertiesThatAreFixed() {
+        var settings = Settings.of(Map.of("QUONDAM_X_GROUP_ID", "other", "QUONDAM_X_SESSION_TIMEOUT_MS", "10000"));
+        var overrides = settings.passThrough("QUONDAM_X_");
+
+        settings.refuseFixed("QUONDAM_X_", overrides, java.util.Set.of("group.id"), "design");
+
+        assertThat(overrides).containsEntry("session.timeout.ms", "10000");
+        assertThatThrownBy(settings::validate).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(
+                e.problems()).containsExactly("QUONDAM_X_GROUP_ID cannot be overridden: group.id is fixed by design"));
+    }
 }
