@@ -2,7 +2,6 @@ package io.quondam.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,6 +30,9 @@ class DocumentationTest {
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)#\\s]+)(?:#[^)]*)?\\)");
     private static final Pattern SETTING = Pattern.compile("\\b((?:QUONDAM|DEMO|BENCH|CHAOS)_[A-Z0-9_]*)");
 
+    /** Every main source and script, read once for all pages. */
+    private static String codeAndScripts;
+
     static List<Path> pages() {
         var pages = new ArrayList<>(List.of(Repository.path("README.md"), Repository.path("SECURITY.md"),
                 Repository.path("CONTRIBUTING.md")));
@@ -52,14 +53,11 @@ class DocumentationTest {
         return blocks;
     }
 
+    /** Runs a command in the repository root, as ScriptsTest does, and requires that it succeed. */
     private static String run(String... command) throws Exception {
-        var process = new ProcessBuilder(command).directory(Repository.root().toFile()).redirectErrorStream(true)
-                .start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
-        return output;
+        var result = ScriptsTest.run(Repository.root(), command);
+        assertThat(result.exitCode()).as(String.join(" ", command) + ": " + result.output()).isZero();
+        return result.output();
     }
 
     @Test
@@ -169,6 +167,13 @@ class DocumentationTest {
     }
 
     private static String codeAndScripts() {
+        if (codeAndScripts == null) {
+            codeAndScripts = readCodeAndScripts();
+        }
+        return codeAndScripts;
+    }
+
+    private static String readCodeAndScripts() {
         var text = new StringBuilder();
         try (Stream<Path> modules = Files.list(Repository.root())) {
             modules.filter(dir -> Files.isDirectory(dir.resolve("src/main"))).forEach(dir -> Repository

@@ -32,10 +32,10 @@ class ScriptsTest {
         return KUBERNETES_SCRIPTS.stream().map(name -> Repository.path("scripts/" + name)).toList();
     }
 
-    private record Result(int exitCode, String output) {
+    record Result(int exitCode, String output) {
     }
 
-    private static Result run(Path directory, String... command) throws IOException, InterruptedException {
+    static Result run(Path directory, String... command) throws IOException, InterruptedException {
         var process = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
