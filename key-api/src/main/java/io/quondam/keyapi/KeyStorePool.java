@@ -1,6 +1,7 @@
 package io.quondam.keyapi;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quondam.store.ClaimRequest;
@@ -64,6 +65,7 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
     private final Duration waitTimeout;
     private final Duration failoverHold;
     private final Counter failoverRetries;
+    private final DistributionSummary groupSize;
     private final LongSupplier nanoClock;
     private volatile boolean closed;
 
@@ -91,6 +93,9 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
         this.failoverRetries = Counter.builder("quondam.api.writes.resent")
                 .description("Groups of writes sent again after their connection was replaced before WAIT confirmed"
                         + " them (a failover)")
+                .register(registry);
+        this.groupSize = DistributionSummary.builder("quondam.api.group.size")
+                .description("Requests sent to Redis together in one round trip (group commit)")
                 .register(registry);
         this.sessions = Stream.generate(newSession).limit(size).toList();
         // A request also waits in the queue while every session holds a group through a failover.
@@ -170,6 +175,7 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
         if (group.isEmpty()) {
             return;
         }
+        groupSize.record(group.size());
         long deadline = group.stream().mapToLong(Queued::queuedAtNanos).min().orElseThrow() + failoverHold.toNanos();
         var operations = group.stream().<KeyOperation<?>>map(Queued::operation).toList();
         List<KeyOperation.Outcome> outcomes = null;

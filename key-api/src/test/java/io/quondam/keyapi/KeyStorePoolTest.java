@@ -75,7 +75,9 @@ class KeyStorePoolTest {
     @Test
     void shouldSendTheRequestsThatArriveDuringARoundTripTogetherWithOneWait() throws Exception {
         var session = new GatedSession();
-        try (var pool = pool(session)) {
+        var registry = new SimpleMeterRegistry();
+        try (var pool = new KeyStorePool(1, () -> session, Duration.ofSeconds(1), 1, Duration.ofMillis(10),
+                Duration.ofSeconds(1), registry)) {
             var first = pool.submit(new KeyOperation.ClaimKey("t", "first", "req-0", DAY, Optional.empty()));
             session.inFirstGroup.await();
             var later = new ArrayList<CompletableFuture<KeyClaim>>();
@@ -92,6 +94,9 @@ class KeyStorePoolTest {
             }
             assertThat(session.groups).containsExactly(1, 100);
             assertThat(session.waits).isEqualTo(2);
+            var groupSize = registry.get("quondam.api.group.size").summary();
+            assertThat(groupSize.count()).isEqualTo(2);
+            assertThat(groupSize.max()).isEqualTo(100);
             assertThat(answers).filteredOn(KeyClaim.Claimed.class::isInstance).hasSize(10);
             assertThat(answers).filteredOn(KeyClaim.InProgress.class::isInstance).hasSize(90);
         }

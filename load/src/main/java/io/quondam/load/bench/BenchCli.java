@@ -81,7 +81,8 @@ public final class BenchCli {
 
             KeyApiBench keyApi = new KeyApiBench(stack, concurrencies.get(0), apiDuration);
             for (int concurrency : parts.contains("keyApi") ? concurrencies : List.<Integer>of()) {
-                System.out.printf("key-api: %d clients for %s after a 10 s warm-up%n", concurrency, apiDuration);
+                System.out.printf("key-api: %d clients for %s after a warm-up (10 s or more, until the JIT is quiet)%n",
+                        concurrency, apiDuration);
                 keyApi = new KeyApiBench(stack, concurrency, apiDuration);
                 results.keyApi(concurrency, keyApi.keyApi(KeyStore.DEFAULT_MIN_REPLICAS), keyApi.keyApi(0),
                         keyApi.rawJedis());

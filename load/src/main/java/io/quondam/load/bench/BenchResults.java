@@ -84,10 +84,10 @@ final class BenchResults {
                     + "sessions), against raw Jedis SET NX PX on %d connections; CPU µs per claim from the operating "
                     + "system (app = this JVM: key-api and the load generator)%n", run.concurrency(),
                     KeyApiBench.KEY_API_SESSIONS, run.concurrency()));
-            text.append(String.format(Locale.ROOT, "| %-26s | %10s | %8s | %8s | %8s | %7s | %7s | %9s |%n", "variant",
-                    "claims/s", "p50 ms", "p99 ms", "failed", "app", "redis", "sentinels"));
+            text.append(String.format(Locale.ROOT, "| %-26s | %10s | %8s | %8s | %8s | %7s | %7s | %9s | %10s |%n",
+                    "variant", "claims/s", "p50 ms", "p99 ms", "failed", "app", "redis", "sentinels", "mean group"));
             text.append("|----------------------------|------------|----------|----------|----------|---------|"
-                    + "---------|-----------|\n");
+                    + "---------|-----------|------------|\n");
             apiRow(text, "key-api (WAIT, default)", run.keyApi());
             apiRow(text, "key-api (no WAIT)", run.keyApiNoWait());
             apiRow(text, "raw Jedis SET NX PX", run.rawJedis());
@@ -106,9 +106,9 @@ final class BenchResults {
 
     private static void apiRow(StringBuilder text, String name, LoadLoop.Result result) {
         var cpu = result.cpuMicrosPerCall();
-        text.append(String.format(Locale.ROOT, "| %-26s | %,10.0f | %8.2f | %8.2f | %,8d | %7s | %7s | %9s |%n", name,
-                result.perSecond(), result.p50Ms(), result.p99Ms(), result.failures(), micros(cpu.get("app")),
-                micros(cpu.get("redis")), micros(cpu.get("sentinels"))));
+        text.append(String.format(Locale.ROOT, "| %-26s | %,10.0f | %8.2f | %8.2f | %,8d | %7s | %7s | %9s | %10s |%n",
+                name, result.perSecond(), result.p50Ms(), result.p99Ms(), result.failures(), micros(cpu.get("app")),
+                micros(cpu.get("redis")), micros(cpu.get("sentinels")), micros(result.meanGroup())));
     }
 
     private static String micros(Double value) {
@@ -158,6 +158,7 @@ final class BenchResults {
         api.put("concurrency", run.concurrency());
         api.put("cpuMicrosPerClaim", run.keyApi().cpuMicrosPerCall());
         api.put("noWaitCpuMicrosPerClaim", run.keyApiNoWait().cpuMicrosPerCall());
+        api.put("meanGroup", run.keyApi().meanGroup());
         api.put("rawJedisCpuMicrosPerClaim", run.rawJedis().cpuMicrosPerCall());
         return api;
     }

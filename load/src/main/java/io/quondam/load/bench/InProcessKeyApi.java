@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class InProcessKeyApi implements AutoCloseable {
     private final KeyStorePool store;
     private final Javalin app;
+    private final SimpleMeterRegistry registry;
 
     /**
      * A claim is answered once at least {@code minReplicas} replicas, and every online one, hold it (WAIT), held
@@ -22,12 +23,19 @@ final class InProcessKeyApi implements AutoCloseable {
      */
     InProcessKeyApi(RedisSettings redis, int sessions, int minReplicas, String tenant, String token) {
         var registry = new SimpleMeterRegistry();
+        this.registry = registry;
         var sessionNumber = new AtomicInteger();
         this.store = new KeyStorePool(sessions, () -> new RedisKeyStore(redis, registry,
                 "bench-" + tenant + "-" + sessionNumber.incrementAndGet()), Duration.ofSeconds(5), minReplicas,
                 Duration.ofSeconds(1), KeyStorePool.DEFAULT_FAILOVER_HOLD, registry);
         this.app = KeyApi.create(KeyApiConfig.forTests(TenantTokens.of(tenant + "=" + token)), store, registry)
                 .start("127.0.0.1", 0);
+    }
+
+    /** Requests sent to Redis together, on average since the start (group commit). */
+    double meanGroup() {
+        var groups = registry.find("quondam.api.group.size").summary();
+        return groups == null ? Double.NaN : groups.mean();
     }
 
     int port() {

@@ -54,7 +54,8 @@ final class KeyApiBench {
                 }
                 String base = "/v1/keys/api-" + minReplicas + "-" + runId + "-";
                 return LoadLoop.run(concurrency, duration, thread -> sequence -> clients.get(thread)
-                        .put(base + thread + "-" + sequence, "{\"owner\":\"bench\"}") == 201, cpu);
+                        .put(base + thread + "-" + sequence, "{\"owner\":\"bench\"}") == 201, cpu)
+                        .withMeanGroup(api.meanGroup());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot connect to key-api", e);
             } finally {
