@@ -32,7 +32,8 @@ import java.util.stream.Stream;
 /**
  * Group commit over a few key-store sessions. Requests from any number of HTTP connections wait in one queue; each
  * session, whenever it is free, takes every request waiting (up to {@value #MAX_GROUP}), sends them to Redis in one
- * pipelined round trip ({@link KeyStore#runAll}), then runs one WAIT for the whole group, and only then answers them.
+ * pipelined round trip with one WAIT for the whole group at its end ({@link KeyStore#runAllAwaiting}; a WAIT of its
+ * own when that one cannot confirm them), and only then answers them.
  * So throughput grows with the number of clients instead of being {@code sessions / (round trip + WAIT)}, while no
  * write is answered before {@code minReplicas} replicas hold it. A request waits for at most one group ahead of it
  * on a session; one that finds no session free within {@code queueTimeout} is answered "unavailable" (503).
@@ -181,21 +182,21 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
         List<KeyOperation.Outcome> outcomes = null;
         RuntimeException notConfirmed;
         while (true) {
-            List<KeyOperation.Outcome> attempt;
+            KeyStore.Ran ran;
             try {
-                attempt = session.runAll(operations);
+                ran = session.runAllAwaiting(operations, minReplicas, waitTimeout);
             } catch (KeyStoreUnavailableException e) {
                 if (nanoClock.getAsLong() < deadline) {
                     continue; // the session backed off between its own attempts; the failover may end yet
                 }
                 throw e;
             }
-            outcomes = outcomes == null ? attempt : resent(operations, outcomes, attempt);
+            outcomes = outcomes == null ? ran.outcomes() : resent(operations, outcomes, ran.outcomes());
             boolean wrote = false;
             for (int i = 0; i < group.size(); i++) {
                 wrote |= operations.get(i).wrote(outcomes.get(i));
             }
-            notConfirmed = wrote ? awaitReplicas(session, deadline) : null;
+            notConfirmed = wrote && !ran.confirmed() ? awaitReplicas(session, deadline) : null;
             if (!(notConfirmed instanceof WritesMayBeLost) || nanoClock.getAsLong() >= deadline) {
                 break;
             }

@@ -52,6 +52,19 @@ public interface KeyStore extends AutoCloseable {
         return outcomes;
     }
 
+    /** What {@link #runAllAwaiting} did: each operation's outcome, and whether its writes are confirmed already. */
+    record Ran(List<KeyOperation.Outcome> outcomes, boolean confirmed) {
+    }
+
+    /**
+     * {@link #runAll}, confirming its writes in the same round trip where the store can: {@code confirmed} is true
+     * when {@link #awaitReplication}{@code (minReplicas, timeout)} would now return at once; when false, call it as
+     * usual. This default never confirms.
+     */
+    default Ran runAllAwaiting(List<? extends KeyOperation<?>> operations, int minReplicas, Duration timeout) {
+        return new Ran(runAll(operations), false);
+    }
+
     /**
      * The services' default for {@link #awaitReplication}: at least one replica, and every replica the master counts as
      * online. With the redis-guard beside each node, only such replicas are promotable, so a claim they all hold

@@ -15,6 +15,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
@@ -56,6 +57,8 @@ public final class RedisKeyStore implements KeyStore {
     private long unconfirmedWrites;
     /** The replicas online at this connection's last confirmation (announced addresses). */
     private java.util.Set<HostAndPort> onlineAtLastConfirmation = java.util.Set.of();
+    /** The replicas online at this connection's last ROLE; -1 until it has read one. */
+    private int onlineAtLastRole = -1;
     /** A connection holding unconfirmed writes was replaced: those writes may be gone with the old master. */
     private boolean unconfirmedWritesLost;
     /**
@@ -134,6 +137,74 @@ public final class RedisKeyStore implements KeyStore {
      */
     @Override
     public synchronized List<KeyOperation.Outcome> runAll(List<? extends KeyOperation<?>> operations) {
+        return run(operations, null);
+    }
+
+    /**
+     * As {@link #runAll}, with WAIT and ROLE at the end of the same pipeline once this connection knows how many
+     * replicas are online: the writes are confirmed in the round trip that made them when WAIT counts at least
+     * {@code minReplicas} and every replica online after it, and none that was online at the last confirmation has
+     * left. Otherwise (a replay's follow-up wrote after the WAIT, a replica came or went, a reconnect) they are not,
+     * and {@link #awaitReplication} does it the careful way.
+     */
+    @Override
+    public synchronized Ran runAllAwaiting(List<? extends KeyOperation<?>> operations, int minReplicas,
+                                           Duration timeout) {
+        if (minReplicas == 0) {
+            return new Ran(runAll(operations), false);
+        }
+        var wait = new PipelinedWait(minReplicas, Math.min(timeout.toMillis(), WAIT_SLICE.toMillis()));
+        var outcomes = run(operations, wait);
+        return new Ran(outcomes, wait.sent() && confirmedInPipeline(wait));
+    }
+
+    /** A WAIT (and the ROLE after it) sent at the end of a group's pipeline, and what came back. */
+    private static final class PipelinedWait {
+        final int minReplicas;
+        final long timeoutMillis;
+        Response<Long> acknowledged;
+        Response<Object> role;
+        boolean followedUp;
+
+        PipelinedWait(int minReplicas, long timeoutMillis) {
+            this.minReplicas = minReplicas;
+            this.timeoutMillis = Math.max(1, timeoutMillis);
+        }
+
+        boolean sent() {
+            return acknowledged != null && !followedUp;
+        }
+    }
+
+    private boolean confirmedInPipeline(PipelinedWait wait) {
+        if (unconfirmedWritesLost) {
+            return false;
+        }
+        long acknowledged;
+        Object role;
+        try {
+            acknowledged = wait.acknowledged.get();
+            role = wait.role.get();
+        } catch (JedisDataException e) {
+            return false; // say, this node is a replica now: the careful way finds out and says so
+        }
+        var online = onlineReplicas(role instanceof List<?> list ? list : List.of());
+        onlineAtLastRole = online.size();
+        var addresses = new java.util.HashSet<HostAndPort>();
+        online.forEach(replica -> addresses.add(replica.address()));
+        if (acknowledged < Math.max(wait.minReplicas, online.size())
+                || !addresses.containsAll(onlineAtLastConfirmation)) {
+            return false;
+        }
+        onlineAtLastConfirmation = java.util.Set.copyOf(addresses);
+        online.stream().mapToLong(OnlineReplica::acknowledged).min()
+                .ifPresent(offset -> confirmed = new ReplicationHistory(connectionHistory, offset));
+        forgetUnconfirmed();
+        return true;
+    }
+
+    /** The group in one pipeline, and {@code wait} at its end when given and the online replicas are known. */
+    private List<KeyOperation.Outcome> run(List<? extends KeyOperation<?>> operations, PipelinedWait wait) {
         if (operations.isEmpty()) {
             return List.of();
         }
@@ -152,8 +223,19 @@ public final class RedisKeyStore implements KeyStore {
             for (var command : commands) {
                 replies.add(command.send(pipeline));
             }
+            if (wait != null) {
+                wait.acknowledged = null;
+                if (mayWrite > 0 && onlineAtLastRole >= 0) {
+                    wait.acknowledged = pipeline.waitReplicas(Math.max(wait.minReplicas, onlineAtLastRole),
+                            wait.timeoutMillis);
+                    wait.role = pipeline.sendCommand(Protocol.Command.ROLE, new String[0]);
+                }
+            }
             pipeline.sync();
-            followUp(jedis, replies);
+            boolean followedUp = followUp(jedis, replies);
+            if (wait != null) {
+                wait.followedUp = followedUp;
+            }
             var results = new ArrayList<KeyOperation.Outcome>(commands.size());
             for (int i = 0; i < commands.size(); i++) {
                 var outcome = replies.get(i).outcome(); // rethrows NOSCRIPT, READONLY...: the group is retried
@@ -178,7 +260,7 @@ public final class RedisKeyStore implements KeyStore {
      * Sends what the replies still need (the claim script for keys a claim found its own) in one more round trip for
      * the whole group, and puts each follow-up's reply in place of the reply it completes.
      */
-    private static void followUp(Jedis jedis, List<PipelinedCommand.Reply> replies) {
+    private static boolean followUp(Jedis jedis, List<PipelinedCommand.Reply> replies) {
         Pipeline pipeline = null;
         for (int i = 0; i < replies.size(); i++) {
             var next = replies.get(i).followUp();
@@ -190,6 +272,7 @@ public final class RedisKeyStore implements KeyStore {
         if (pipeline != null) {
             pipeline.sync();
         }
+        return pipeline != null;
     }
 
     /** Keeps what {@link #resendClaims} needs to send a write of this operation again to a new master. */
@@ -306,6 +389,7 @@ public final class RedisKeyStore implements KeyStore {
             throw new ReplicationException("no Redis connection holds the writes to confirm");
         }
         var online = onlineReplicas(connection.role());
+        onlineAtLastRole = online.size();
         while (true) {
             int needed = Math.max(minReplicas, online.size());
             long remainingMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
@@ -316,6 +400,7 @@ public final class RedisKeyStore implements KeyStore {
             pipeline.sync();
             long acknowledged = waited.get();
             online = onlineReplicas(roleAfter.get() instanceof List<?> list ? list : List.of());
+            onlineAtLastRole = online.size();
             if (acknowledged >= needed) {
                 refuseIfAReplicaThatLeftWasPromoted(online);
                 online.stream().mapToLong(OnlineReplica::acknowledged).min()
@@ -435,6 +520,7 @@ public final class RedisKeyStore implements KeyStore {
             carried.remove(opened.announced());
             onlineAtLastConfirmation = java.util.Set.copyOf(carried);
             lastMaster = opened.announced();
+            onlineAtLastRole = -1;
             scriptLoaded = false;
             checkHistory(connection.info("replication"));
         }

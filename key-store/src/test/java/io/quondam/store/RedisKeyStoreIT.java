@@ -131,6 +131,57 @@ class RedisKeyStoreIT extends KeyStoreContract {
     }
 
     /**
+     * Group commit's one round trip: once a connection has counted its online replicas, the WAIT for a group rides in
+     * the pipeline that wrote it. It confirms only when every online replica has the writes: with one paused (online,
+     * acknowledging nothing) it does not, and the careful WAIT after it refuses too.
+     */
+    @Test
+    void shouldConfirmAGroupInTheRoundTripThatWroteItOnlyOnceEveryOnlineReplicaHasIt() {
+        var store = open(RetryPolicy.defaults());
+        var first = store.runAllAwaiting(List.of(claimKey("first")), 1, Duration.ofSeconds(2));
+        assertThat(first.confirmed()).as("a new connection has not counted its replicas yet").isFalse();
+        store.awaitReplication(1, Duration.ofSeconds(2));
+
+        var second = store.runAllAwaiting(List.of(claimKey("second"), claimKey("third")), 1, Duration.ofSeconds(2));
+        assertThat(second.confirmed()).isTrue();
+        assertThat(second.outcomes()).extracting(KeyOperation.Outcome::result)
+                .allMatch(KeyClaim.Claimed.class::isInstance);
+
+        var paused = stack.redisNode(replicaPorts().get(0));
+        paused.process().pause();
+        try {
+            var third = store.runAllAwaiting(List.of(claimKey("fourth")), 1, Duration.ofMillis(300));
+            assertThat(third.confirmed()).isFalse();
+            assertThatThrownBy(() -> store.awaitReplication(1, Duration.ofMillis(500)))
+                    .isInstanceOf(ReplicationLagException.class).hasMessageContaining("only 1 replica(s)");
+        } finally {
+            paused.process().resume();
+        }
+        store.awaitReplication(1, Duration.ofSeconds(5));
+    }
+
+    /** A replay is written again after the pipeline's WAIT (its follow-up round trip): that WAIT cannot confirm it. */
+    @Test
+    void shouldNotLetAPipelinedWaitConfirmAReplaysLaterWrite() {
+        var store = open(RetryPolicy.defaults());
+        var replayed = new KeyOperation.Claim(List.of(new ClaimRequest("it", "replayed-" + UUID.randomUUID(),
+                "payments-0@7", DAY)));
+        store.runAll(List.of(replayed));
+        store.awaitReplication(1, Duration.ofSeconds(2));
+
+        var again = store.runAllAwaiting(List.of(replayed), 1, Duration.ofSeconds(2));
+
+        assertThat((List<?>) again.outcomes().get(0).result()).singleElement()
+                .isInstanceOf(ClaimResult.Replayed.class);
+        assertThat(again.confirmed()).isFalse();
+        store.awaitReplication(1, Duration.ofSeconds(2));
+    }
+
+    private static KeyOperation.ClaimKey claimKey(String name) {
+        return new KeyOperation.ClaimKey("it", name + "-" + UUID.randomUUID(), "req-" + name, DAY, Optional.empty());
+    }
+
+    /**
      * A spurious failover (seen in sentinels-down): a replica is promoted while the old master, not yet demoted, goes
      * on confirming writes with the other replica. The promoted one lacks them, so they must not count.
      */

@@ -84,8 +84,8 @@ public final class BenchCli {
                 System.out.printf("key-api: %d clients for %s after a warm-up (10 s or more, until the JIT is quiet)%n",
                         concurrency, apiDuration);
                 keyApi = new KeyApiBench(stack, concurrency, apiDuration);
-                results.keyApi(concurrency, keyApi.keyApi(KeyStore.DEFAULT_MIN_REPLICAS), keyApi.keyApi(0),
-                        keyApi.rawJedis());
+                results.keyApi(new BenchResults.ApiRun(concurrency, keyApi.keyApi(KeyStore.DEFAULT_MIN_REPLICAS),
+                        keyApi.keyApi(0), keyApi.rawJedis(), keyApi.rawEventLoop()));
             }
 
             if (parts.contains("failover")) {

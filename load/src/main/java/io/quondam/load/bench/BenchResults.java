@@ -19,8 +19,12 @@ final class BenchResults {
     private final List<ApiRun> apiRuns = new ArrayList<>();
     private FailoverStall.Result failover;
 
-    /** The key-api rows at one number of clients: with WAIT, without, and raw Jedis on as many connections. */
-    record ApiRun(int concurrency, LoadLoop.Result keyApi, LoadLoop.Result keyApiNoWait, LoadLoop.Result rawJedis) {
+    /**
+     * The key-api rows at one number of clients: with WAIT, without, and plain {@code SET NX PX} on as many
+     * connections, from Jedis (a thread per connection) and from the key-api's own load generator (one thread).
+     */
+    record ApiRun(int concurrency, LoadLoop.Result keyApi, LoadLoop.Result keyApiNoWait, LoadLoop.Result rawJedis,
+                  LoadLoop.Result rawEventLoop) {
     }
 
     BenchResults(String machine, int records, int streamThreads) {
@@ -35,8 +39,8 @@ final class BenchResults {
     }
 
     /** A key-api run; the first one added is the one {@code results.json}'s {@code keyApi} describes. */
-    void keyApi(int concurrency, LoadLoop.Result withWait, LoadLoop.Result withoutWait, LoadLoop.Result raw) {
-        apiRuns.add(new ApiRun(concurrency, withWait, withoutWait, raw));
+    void keyApi(ApiRun run) {
+        apiRuns.add(run);
     }
 
     void failover(FailoverStall.Result result) {
@@ -80,9 +84,9 @@ final class BenchResults {
                     row.cpuMicrosPerRecordTotal()));
         }
         for (var run : apiRuns) {
-            text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (keep-alive HTTP/1.1 connections, %d Redis "
-                    + "sessions), against raw Jedis SET NX PX on %d connections; CPU µs per claim from the operating "
-                    + "system (app = this JVM: key-api and the load generator)%n", run.concurrency(),
+            text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (keep-alive HTTP/1.1 connections from one"
+                    + " load thread, %d Redis sessions), against SET NX PX on %d connections; CPU µs per claim from"
+                    + " the operating system (app = this JVM: key-api and the load generator)%n", run.concurrency(),
                     KeyApiBench.KEY_API_SESSIONS, run.concurrency()));
             text.append(String.format(Locale.ROOT, "| %-26s | %10s | %8s | %8s | %8s | %7s | %7s | %9s | %10s |%n",
                     "variant", "claims/s", "p50 ms", "p99 ms", "failed", "app", "redis", "sentinels", "mean group"));
@@ -91,8 +95,10 @@ final class BenchResults {
             apiRow(text, "key-api (WAIT, default)", run.keyApi());
             apiRow(text, "key-api (no WAIT)", run.keyApiNoWait());
             apiRow(text, "raw Jedis SET NX PX", run.rawJedis());
-            text.append(String.format(Locale.ROOT, "key-api ÷ raw Jedis: %.2f%n",
-                    run.keyApi().perSecond() / run.rawJedis().perSecond()));
+            apiRow(text, "raw SET NX PX, event loop", run.rawEventLoop());
+            text.append(String.format(Locale.ROOT, "key-api ÷ raw Jedis: %.2f (÷ raw event loop: %.2f)%n",
+                    run.keyApi().perSecond() / run.rawJedis().perSecond(),
+                    run.keyApi().perSecond() / run.rawEventLoop().perSecond()));
         }
         if (failover != null) {
             text.append(String.format(Locale.ROOT, "%nfailover with %,d keys in Redis: new master after %.1f s; first"
@@ -160,6 +166,8 @@ final class BenchResults {
         api.put("noWaitCpuMicrosPerClaim", run.keyApiNoWait().cpuMicrosPerCall());
         api.put("meanGroup", run.keyApi().meanGroup());
         api.put("rawJedisCpuMicrosPerClaim", run.rawJedis().cpuMicrosPerCall());
+        api.put("rawEventLoopPerSec", Math.round(run.rawEventLoop().perSecond()));
+        api.put("rawEventLoopCpuMicrosPerClaim", run.rawEventLoop().cpuMicrosPerCall());
         return api;
     }
 

@@ -3,10 +3,9 @@ package io.quondam.load.bench;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.StackOptions;
 import io.quondam.store.RedisSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -47,27 +46,22 @@ final class KeyApiBench {
      */
     LoadLoop.Result keyApi(int minReplicas) throws InterruptedException {
         try (var api = new InProcessKeyApi(redisSettings(), KEY_API_SESSIONS, minReplicas, "bench", TOKEN)) {
-            var clients = new ArrayList<KeepAliveHttpClient>();
-            try {
-                for (int i = 0; i < concurrency; i++) {
-                    clients.add(new KeepAliveHttpClient(api.port(), TOKEN));
-                }
-                String base = "/v1/keys/api-" + minReplicas + "-" + runId + "-";
-                return LoadLoop.run(concurrency, duration, thread -> sequence -> clients.get(thread)
-                        .put(base + thread + "-" + sequence, "{\"owner\":\"bench\"}") == 201, cpu)
-                        .withMeanGroup(api.meanGroup());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot connect to key-api", e);
-            } finally {
-                for (var client : clients) {
-                    try {
-                        client.close();
-                    } catch (IOException e) {
-                        // closing a benchmark connection: nothing to do
-                    }
-                }
-            }
+            String base = "/v1/keys/api-" + minReplicas + "-" + runId + "-";
+            var claims = new HttpPut((connection, sequence) -> base + connection + "-" + sequence, TOKEN,
+                    "{\"owner\":\"bench\"}", 201);
+            return LoadLoop.measure(duration, cpu, List.of(new EventLoopLoad(api.port(), concurrency, claims)))
+                    .withMeanGroup(api.meanGroup());
         }
+    }
+
+    /**
+     * {@code SET NX PX} from as many connections to the current master as key-api has clients, driven like the
+     * key-api's: one thread, one request in flight per connection (what redis-benchmark does).
+     */
+    LoadLoop.Result rawEventLoop() throws InterruptedException {
+        var master = HostAndPort.from(stack.currentMasterAddress());
+        var claims = new RespSetNx("bench:loop:" + runId + ":", stack.redisPassword(), TTL_MILLIS);
+        return LoadLoop.measure(duration, cpu, List.of(new EventLoopLoad(master.getPort(), concurrency, claims)));
     }
 
     /** {@code SET NX PX} from as many plain Jedis connections to the current master as key-api has clients. */

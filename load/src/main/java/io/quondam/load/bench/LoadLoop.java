@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -57,7 +56,13 @@ final class LoadLoop {
         boolean call(long sequence) throws Exception;
     }
 
-    private record ThreadResult(List<Long> latencies, long successes, long failures) {
+    /** What one load thread counted inside the measured window. */
+    record Tally(List<Long> latencies, long successes, long failures) {
+    }
+
+    /** A load thread: runs until {@code window} has ended and counts the calls that began inside it. */
+    interface LoadThread {
+        Tally run(Window window) throws Exception;
     }
 
     private LoadLoop() {
@@ -70,35 +75,46 @@ final class LoadLoop {
     /** As {@link #run(int, Duration, IntFunction)}, and where the CPU went while the rate was measured. */
     static Result run(int concurrency, Duration duration, IntFunction<Call> clients, CpuAccount cpu)
             throws InterruptedException {
-        var pool = Executors.newFixedThreadPool(concurrency);
+        var threads = new ArrayList<LoadThread>();
+        for (int t = 0; t < concurrency; t++) {
+            Call call = clients.apply(t);
+            threads.add(window -> {
+                var latencies = new ArrayList<Long>();
+                long successes = 0;
+                long failures = 0;
+                for (long i = 0; ; i++) {
+                    long began = System.nanoTime();
+                    if (began >= window.ends) {
+                        return new Tally(latencies, successes, failures);
+                    }
+                    boolean ok;
+                    try {
+                        ok = call.call(i);
+                    } catch (Exception e) {
+                        ok = false;
+                    }
+                    if (began >= window.starts) {
+                        latencies.add(System.nanoTime() - began);
+                        successes += ok ? 1 : 0;
+                        failures += ok ? 0 : 1;
+                    }
+                }
+            });
+        }
+        return measure(duration, cpu, threads);
+    }
+
+    /**
+     * Starts the load threads, opens the measured window once the warm-up is over, and sums what they counted in
+     * it, with the CPU each part of the stack spent meanwhile when {@code cpu} is given.
+     */
+    static Result measure(Duration duration, CpuAccount cpu, List<LoadThread> threads) throws InterruptedException {
+        var pool = Executors.newFixedThreadPool(threads.size());
         try {
             var window = new Window();
-            var futures = new ArrayList<Future<ThreadResult>>();
-            for (int t = 0; t < concurrency; t++) {
-                Call call = clients.apply(t);
-                Callable<ThreadResult> loop = () -> {
-                    var latencies = new ArrayList<Long>();
-                    long successes = 0;
-                    long failures = 0;
-                    for (long i = 0; ; i++) {
-                        long began = System.nanoTime();
-                        if (began >= window.ends) {
-                            return new ThreadResult(latencies, successes, failures);
-                        }
-                        boolean ok;
-                        try {
-                            ok = call.call(i);
-                        } catch (Exception e) {
-                            ok = false;
-                        }
-                        if (began >= window.starts) {
-                            latencies.add(System.nanoTime() - began);
-                            successes += ok ? 1 : 0;
-                            failures += ok ? 0 : 1;
-                        }
-                    }
-                };
-                futures.add(pool.submit(loop));
+            var futures = new ArrayList<Future<Tally>>();
+            for (var thread : threads) {
+                futures.add(pool.submit(() -> thread.run(window)));
             }
             awaitQuietCompiler();
             Map<String, Long> cpuBefore = cpu == null ? null : cpu.snapshot();
@@ -107,10 +123,10 @@ final class LoadLoop {
             long successes = 0;
             long failures = 0;
             for (var future : futures) {
-                var result = future.get();
-                latencies.addAll(result.latencies());
-                successes += result.successes();
-                failures += result.failures();
+                var tally = future.get();
+                latencies.addAll(tally.latencies());
+                successes += tally.successes();
+                failures += tally.failures();
             }
             var cpuPerCall = cpuBefore == null ? Map.<String, Double>of()
                     : CpuAccount.perRecord(cpuBefore, cpu.snapshot(), successes);
@@ -123,7 +139,7 @@ final class LoadLoop {
     }
 
     /** When calls count: from the end of the warm-up for the measured duration. */
-    private static final class Window {
+    static final class Window {
         volatile long starts = Long.MAX_VALUE;
         volatile long ends = Long.MAX_VALUE;
 

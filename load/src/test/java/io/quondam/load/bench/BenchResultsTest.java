@@ -38,18 +38,21 @@ class BenchResultsTest {
     @Test
     void shouldShowKeyApiRowsPerClientCountAndKeepTheFirstAsKeyApi() {
         var results = new BenchResults("test machine", 1000, 2);
-        results.keyApi(64, api(16_000).withMeanGroup(7.4), api(20_000), api(50_000));
-        results.keyApi(8, api(8_000), api(10_000), api(40_000));
+        results.keyApi(new BenchResults.ApiRun(64, api(16_000).withMeanGroup(7.4), api(20_000), api(50_000),
+                api(80_000)));
+        results.keyApi(new BenchResults.ApiRun(8, api(8_000), api(10_000), api(40_000), api(64_000)));
 
         assertThat(results.table()).contains("key-api, 64 clients").contains("key-api, 8 clients")
                 .containsPattern("\\| key-api \\(WAIT, default\\) +\\| +16,000 \\|.*\\| +40\\.0 \\| +12\\.5 \\|.*"
                         + "\\| +7\\.4 \\|")
                 .containsPattern("\\| raw Jedis SET NX PX +\\|.*\\| +- \\|\n")
-                .contains("key-api ÷ raw Jedis: 0.32").contains("key-api ÷ raw Jedis: 0.20");
+                .contains("key-api ÷ raw Jedis: 0.32 (÷ raw event loop: 0.20)")
+                .contains("key-api ÷ raw Jedis: 0.20 (÷ raw event loop: 0.13)");
         @SuppressWarnings("unchecked")
         var keyApi = (Map<String, Object>) results.toMap().get("keyApi");
         assertThat(keyApi).containsEntry("concurrency", 64).containsEntry("claimsPerSec", 16_000L)
-                .containsEntry("rawJedisPerSec", 50_000L).containsKeys("p50Ms", "p99Ms", "cpuMicrosPerClaim")
+                .containsEntry("rawJedisPerSec", 50_000L)
+                .containsEntry("rawEventLoopPerSec", 80_000L).containsKeys("p50Ms", "p99Ms", "cpuMicrosPerClaim")
                 .containsEntry("meanGroup", 7.4);
         assertThat((List<?>) results.toMap().get("keyApiRuns")).hasSize(2);
     }
