@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Builds the key-api Javalin app: routes, bearer auth, one problem+json error mapper, request metrics. */
 public final class KeyApi {
@@ -44,10 +45,10 @@ public final class KeyApi {
             javalin.http.maxRequestSize = config.bodyLimitBytes();
             javalin.http.prefer405over404 = true;
             javalin.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblemHandler()));
-            javalin.requestLogger.http((ctx, millis) -> Timer.builder("quondam.http.requests")
-                    .tag("route", ProblemMapper.routeOf(ctx)).tag("status", Integer.toString(ctx.statusCode()))
-                    .publishPercentiles(0.5, 0.95, 0.99)
-                    .register(registry).record(Duration.ofNanos((long) (millis * 1_000_000))));
+            var timers = new ConcurrentHashMap<RouteStatus, Timer>();
+            javalin.requestLogger.http((ctx, millis) -> timers.computeIfAbsent(
+                    new RouteStatus(ProblemMapper.routeOf(ctx), ctx.statusCode()), key -> requestTimer(key, registry))
+                    .record(Duration.ofNanos((long) (millis * 1_000_000))));
 
             var routes = javalin.routes;
             routes.exception(Exception.class, ProblemMapper::handle);
@@ -96,6 +97,15 @@ public final class KeyApi {
                         .result(prometheus.scrape()));
             }
         });
+    }
+
+    /** A request timer's tags; its timer is looked up once, not built again for every request. */
+    private record RouteStatus(String route, int status) {
+    }
+
+    private static Timer requestTimer(RouteStatus key, MeterRegistry registry) {
+        return Timer.builder("quondam.http.requests").tag("route", key.route())
+                .tag("status", Integer.toString(key.status())).publishPercentiles(0.5, 0.95, 0.99).register(registry);
     }
 
     private static String authenticate(Context ctx, TenantTokens tokens) {
