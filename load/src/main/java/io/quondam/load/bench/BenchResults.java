@@ -58,7 +58,15 @@ final class BenchResults {
         text.append(String.format(Locale.ROOT, "machine: %s%n", machine));
         if (rows.isEmpty()) {
             text.append("processor: not run (BENCH_PARTS)\n");
+        } else {
+            processorTables(text);
         }
+        apiTables(text);
+        failoverLine(text);
+        return text.toString();
+    }
+
+    private void processorTables(StringBuilder text) {
         text.append(String.format(Locale.ROOT, "processor, %,d records (%,d unique), 6 partitions, %d stream threads%n",
                 records, unique, streamThreads));
         text.append(String.format(Locale.ROOT, "| %-12s | %10s | %8s | %8s | %12s | %13s | %13s | %10s |%n",
@@ -83,6 +91,9 @@ final class BenchResults {
                     row.variant().label, cpu.get("app"), cpu.get("broker"), cpu.get("redis"), cpu.get("sentinels"),
                     row.cpuMicrosPerRecordTotal()));
         }
+    }
+
+    private void apiTables(StringBuilder text) {
         for (var run : apiRuns) {
             text.append(String.format(Locale.ROOT, "%nkey-api, %d clients (keep-alive HTTP/1.1 connections from one"
                     + " load thread, %d Redis sessions), against SET NX PX on %d connections; CPU µs per claim from"
@@ -100,6 +111,9 @@ final class BenchResults {
                     run.keyApi().perSecond() / run.rawJedis().perSecond(),
                     run.keyApi().perSecond() / run.rawEventLoop().perSecond()));
         }
+    }
+
+    private void failoverLine(StringBuilder text) {
         if (failover != null) {
             text.append(String.format(Locale.ROOT, "%nfailover with %,d keys in Redis: new master after %.1f s; first"
                             + " claim after the kill: processor %.1f s, key-api %.1f s (slowest answer %.1f s); first"
@@ -107,7 +121,6 @@ final class BenchResults {
                     failover.keysAtKill(), failover.promotedSec(), failover.processorSec(), failover.keyApiSec(),
                     failover.slowestKeyApiAnswerSec(), failover.processorCommitSec(), failover.replicaBackSec()));
         }
-        return text.toString();
     }
 
     private static void apiRow(StringBuilder text, String name, LoadLoop.Result result) {

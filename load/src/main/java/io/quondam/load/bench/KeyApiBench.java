@@ -67,7 +67,8 @@ final class KeyApiBench {
     /** {@code SET NX PX} from as many plain Jedis connections to the current master as key-api has clients. */
     LoadLoop.Result rawJedis() throws InterruptedException {
         var master = HostAndPort.from(stack.currentMasterAddress());
-        var config = DefaultJedisClientConfig.builder().password(stack.redisPassword()).build();
+        var config = DefaultJedisClientConfig.builder().password(stack.redisPassword()).autoNegotiateProtocol(false)
+                .build();
         var connections = new ArrayList<Jedis>();
         try {
             for (int i = 0; i < concurrency; i++) {

@@ -42,7 +42,8 @@ class BenchResultsTest {
                 api(80_000)));
         results.keyApi(new BenchResults.ApiRun(8, api(8_000), api(10_000), api(40_000), api(64_000)));
 
-        assertThat(results.table()).contains("key-api, 64 clients").contains("key-api, 8 clients")
+        assertThat(results.table()).contains("processor: not run (BENCH_PARTS)").doesNotContain("where the time goes")
+                .contains("key-api, 64 clients").contains("key-api, 8 clients")
                 .containsPattern("\\| key-api \\(WAIT, default\\) +\\| +16,000 \\|.*\\| +40\\.0 \\| +12\\.5 \\|.*"
                         + "\\| +7\\.4 \\|")
                 .containsPattern("\\| raw Jedis SET NX PX +\\|.*\\| +- \\|\n")
