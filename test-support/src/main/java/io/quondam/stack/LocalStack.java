@@ -445,7 +445,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private List<RedisNode> liveRedisNodes() {
+    /** The data nodes whose process is alive, master and replicas. */
+    public List<RedisNode> liveRedisNodes() {
         return redisNodes.values().stream().filter(RedisNode::isAlive).toList();
     }
 }

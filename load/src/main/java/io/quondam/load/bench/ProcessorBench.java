@@ -91,6 +91,7 @@ final class ProcessorBench {
 
     private final LocalStack stack;
     private final CpuAccount cpu;
+    private final RedisCommandCost commands;
     private final int records;
     private final int streamThreads;
     private final Path stateDir;
@@ -101,6 +102,7 @@ final class ProcessorBench {
     ProcessorBench(LocalStack stack, int records, int streamThreads, Path stateDir, PrintStream out) {
         this.stack = stack;
         this.cpu = new CpuAccount(stack);
+        this.commands = new RedisCommandCost(stack);
         this.records = records;
         this.streamThreads = streamThreads;
         this.stateDir = stateDir;
@@ -170,6 +172,8 @@ final class ProcessorBench {
         long measured;
         Map<String, Long> cpuFrom = Map.of();
         Map<String, Long> cpuTo;
+        Map<String, RedisCommandCost.Cost> commandsFrom = Map.of();
+        Map<String, RedisCommandCost.Cost> commandsTo = Map.of();
         try {
             runner.start();
             // From the first commit that shows a tenth of the input done to the commit that shows all of it: start-up,
@@ -189,11 +193,13 @@ final class ProcessorBench {
                     from = now;
                     doneAtFrom = count - lag;
                     cpuFrom = cpu.snapshot();
+                    commandsFrom = variant.quondam() ? commands.snapshot() : Map.of();
                 }
                 if (lag == 0) {
                     seconds = (now - from) / 1e9;
                     measured = count - doneAtFrom;
                     cpuTo = cpu.snapshot();
+                    commandsTo = variant.quondam() ? commands.snapshot() : Map.of();
                     break;
                 }
                 if (now > deadline) {
@@ -206,6 +212,8 @@ final class ProcessorBench {
         }
         if (variant.quondam()) {
             forgetClaims();
+            out.printf("    %s, Redis per record by command (INFO commandstats):%s%n", variant.label,
+                    RedisCommandCost.perRecord(commandsFrom, commandsTo, measured));
         }
         var latency = registry.find("quondam.claim.latency").timer();
         long written = CommittedRecords.count(stack.bootstrapServers(), output, Duration.ofMinutes(5));
