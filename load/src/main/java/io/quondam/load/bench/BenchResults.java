@@ -69,16 +69,19 @@ final class BenchResults {
     private void processorTables(StringBuilder text) {
         text.append(String.format(Locale.ROOT, "processor, %,d records (%,d unique), 6 partitions, %d stream threads%n",
                 records, unique, streamThreads));
-        text.append(String.format(Locale.ROOT, "| %-12s | %10s | %8s | %8s | %12s | %13s | %13s | %10s |%n",
-                "variant", "msgs/s", "÷ pass", "÷ window", "output", "claim p50 ms", "claim p99 ms", "mean batch"));
+        text.append(String.format(Locale.ROOT, "| %-12s | %10s | %8s | %8s | %12s | %13s | %13s | %10s | %11s |%n",
+                "variant", "msgs/s", "÷ pass", "÷ window", "output", "claim p50 ms", "claim p99 ms", "mean batch",
+                "buffer log"));
         text.append("|--------------|------------|----------|----------|--------------|---------------|---------------"
-                + "|------------|\n");
+                + "|------------|-------------|\n");
         for (var row : rows) {
-            text.append(String.format(Locale.ROOT, "| %-12s | %,10.0f | %8s | %8s | %,12d | %13s | %13s | %10s |%n",
+            text.append(String.format(Locale.ROOT,
+                    "| %-12s | %,10.0f | %8s | %8s | %,12d | %13s | %13s | %10s | %11s |%n",
                     row.variant().label, row.msgsPerSec(), ratio(row, ProcessorBench.Variant.PASS_THROUGH),
                     ratio(row, ProcessorBench.Variant.WINDOW_STORE), row.output(),
                     millis(row.claimP50Ms()), millis(row.claimP99Ms()),
-                    Double.isNaN(row.meanBatch()) ? "-" : String.format(Locale.ROOT, "%.1f", row.meanBatch())));
+                    Double.isNaN(row.meanBatch()) ? "-" : String.format(Locale.ROOT, "%.1f", row.meanBatch()),
+                    millis(row.bufferLogPerRecord())));
         }
         text.append(String.format(Locale.ROOT, "%nwhere the time goes: CPU µs per record, from the operating system, "
                 + "while the rate was measured (app = this JVM)%n"));

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quondam.config.Settings;
 import io.quondam.dedup.DedupApp;
+import io.quondam.dedup.DedupTopology;
 import io.quondam.dedup.ProcessorConfig;
 import io.quondam.stack.LocalStack;
 import io.quondam.stack.RedisEndpoint;
@@ -66,7 +67,7 @@ final class ProcessorBench {
 
     /** One variant's outcome: steady rate (see {@link #measure}), records it wrote, claim latency. */
     record Row(Variant variant, double msgsPerSec, double seconds, long output, double claimP50Ms, double claimP99Ms,
-               double meanBatch, Map<String, Double> cpuMicrosPerRecord) {
+               double meanBatch, Map<String, Double> cpuMicrosPerRecord, double bufferLogPerRecord) {
 
         /** The mean of one variant's rounds; the largest output, so that a round that leaked shows. */
         static Row mean(List<Row> rounds) {
@@ -76,7 +77,8 @@ final class ProcessorBench {
             }
             return new Row(rounds.get(0).variant(), average(rounds, Row::msgsPerSec), average(rounds, Row::seconds),
                     rounds.stream().mapToLong(Row::output).max().orElseThrow(), average(rounds, Row::claimP50Ms),
-                    average(rounds, Row::claimP99Ms), average(rounds, Row::meanBatch), cpu);
+                    average(rounds, Row::claimP99Ms), average(rounds, Row::meanBatch), cpu,
+                    average(rounds, Row::bufferLogPerRecord));
         }
 
         double cpuMicrosPerRecordTotal() {
@@ -218,10 +220,14 @@ final class ProcessorBench {
         var latency = registry.find("quondam.claim.latency").timer();
         long written = CommittedRecords.count(stack.bootstrapServers(), output, Duration.ofMinutes(5));
         var batches = registry.find("quondam.claim.batch").summary();
+        // Records waiting for their batch live in a changelogged store: what that costs the broker, per record.
+        double bufferLog = variant.quondam() ? CommittedRecords.count(stack.bootstrapServers(),
+                applicationId + "-" + DedupTopology.PENDING_STORE + "-changelog", Duration.ofMinutes(5))
+                / (double) count : Double.NaN;
         return new Row(variant, seconds > 0 ? measured / seconds : Double.NaN, seconds, written,
                 percentileMs(latency, 0.5),
                 percentileMs(latency, 0.99), batches == null ? Double.NaN : batches.mean(),
-                CpuAccount.perRecord(cpuFrom, cpuTo, measured));
+                CpuAccount.perRecord(cpuFrom, cpuTo, measured), bufferLog);
     }
 
     static double percentileMs(Timer timer, double percentile) {
@@ -348,6 +354,7 @@ final class ProcessorBench {
             json.put("claimP50Ms", row.claimP50Ms());
             json.put("claimP99Ms", row.claimP99Ms());
             json.put("claimBatchMean", row.meanBatch());
+            json.put("bufferChangelogRecordsPerRecord", row.bufferLogPerRecord());
         });
         return json;
     }

@@ -14,7 +14,8 @@ class BenchResultsTest {
     }
 
     private static ProcessorBench.Row row(ProcessorBench.Variant variant, double msgsPerSec, long output) {
-        return new ProcessorBench.Row(variant, msgsPerSec, 10, output, Double.NaN, Double.NaN, Double.NaN, CPU);
+        return new ProcessorBench.Row(variant, msgsPerSec, 10, output, Double.NaN, Double.NaN, Double.NaN, CPU,
+                Double.NaN);
     }
 
     @Test
