@@ -15,6 +15,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * coordinates {@code topic-partition@offset}, so a record whose transaction was aborted is forwarded again when it is
  * reprocessed. Claims travel in pipelined batches of up to {@code QUONDAM_CLAIM_BATCH} records, buffered in a
  * changelogged store ({@link PendingClaims}) and sent when the batch is full or {@code QUONDAM_CLAIM_LINGER} has
- * passed. When Redis is unavailable it waits and retries: a record is never forwarded unclaimed.
+ * passed; with {@code QUONDAM_PENDING_CLAIMS=drain}, also just before each commit, and the store has no changelog.
+ * When Redis is unavailable it waits and retries: a record is never forwarded unclaimed.
  */
 final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[], byte[]> {
     private static final Logger log = LoggerFactory.getLogger(ClaimProcessor.class);
@@ -66,6 +69,34 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
                     pending.size());
         }
         context.schedule(config.claimLinger(), PunctuationType.WALL_CLOCK_TIME, now -> claimPending());
+        if (config.pendingClaims() == PendingClaimsMode.DRAIN) {
+            CommitDrain drain = context.getStateStore(DedupTopology.COMMIT_DRAIN_STORE);
+            drain.beforeCommit(drainer((InternalProcessorContext<byte[], byte[]>) context));
+        }
+    }
+
+    /**
+     * Claims the partial batch while the task prepares its commit. Kafka Streams is outside any processing there, so
+     * this processor's node and a record context are set for the forwards, as a punctuation has them, and put back.
+     */
+    private Runnable drainer(InternalProcessorContext<byte[], byte[]> internal) {
+        var node = internal.currentNode(); // init runs with this processor's node current
+        return () -> {
+            if (pending.size() == 0) {
+                return;
+            }
+            var previousNode = internal.currentNode();
+            var previousRecord = internal.recordContext();
+            internal.setCurrentNode(node);
+            internal.setRecordContext(new ProcessorRecordContext(context.currentSystemTimeMs(), -1, -1, null,
+                    new RecordHeaders()));
+            try {
+                claimPending();
+            } finally {
+                internal.setRecordContext(previousRecord);
+                internal.setCurrentNode(previousNode);
+            }
+        };
     }
 
     @Override

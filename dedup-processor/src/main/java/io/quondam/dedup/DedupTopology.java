@@ -28,6 +28,7 @@ public final class DedupTopology {
     public static final String DUPLICATES_SINK = "duplicates-sink";
     public static final String GUARD_STORE = "quondam-guard";
     public static final String PENDING_STORE = "quondam-pending-claims";
+    static final String COMMIT_DRAIN_STORE = "quondam-commit-drain";
 
     private DedupTopology() {
     }
@@ -48,9 +49,17 @@ public final class DedupTopology {
         if (config.auditDuplicates()) {
             topology.addSink(DUPLICATES_SINK, config.duplicatesTopic(), bytesOut, bytesOut, CLAIM_NODE);
         }
-        // Cached, so that slots overwritten within a commit interval reach the changelog once per commit.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                Serdes.Long(), Serdes.ByteArray()).withCachingEnabled(), CLAIM_NODE);
+        var pendingStore = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE), Serdes.Long(),
+                Serdes.ByteArray());
+        if (config.pendingClaims() == PendingClaimsMode.DRAIN) {
+            // Nothing waits across a commit, so nothing needs a changelog. The drain's store comes first: Kafka Streams
+            // flushes a task's stores in the order they were added.
+            topology.addStateStore(CommitDrain.builder(COMMIT_DRAIN_STORE), CLAIM_NODE);
+            topology.addStateStore(pendingStore.withLoggingDisabled(), CLAIM_NODE);
+        } else {
+            // Cached, so that slots overwritten within a commit interval reach the changelog once per commit.
+            topology.addStateStore(pendingStore.withCachingEnabled(), CLAIM_NODE);
+        }
         if (config.guardEnabled()) {
             Duration retention = config.guardRetention();
             topology.addStateStore(Stores.windowStoreBuilder(

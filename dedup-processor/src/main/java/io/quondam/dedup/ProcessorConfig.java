@@ -19,6 +19,7 @@ import java.util.Set;
  * @param guardRetention how long the local guard store remembers a key; zero (the default) leaves it out
  * @param claimBatch the most records whose claims travel to Redis in one pipelined round trip; 1 claims each at once
  * @param claimLinger the longest a record waits for its batch to fill before its claim is sent anyway
+ * @param pendingClaims how records waiting for their batch survive a commit: in a changelog, or drained before it
  * @param streamsOverrides Kafka Streams, consumer and producer properties given as {@code QUONDAM_STREAMS_*}
  */
 public record ProcessorConfig(
@@ -42,6 +43,7 @@ public record ProcessorConfig(
         Duration redisOutageMaxBlock,
         int claimBatch,
         Duration claimLinger,
+        PendingClaimsMode pendingClaims,
         int streamThreads,
         Duration commitInterval,
         Path stateDir,
@@ -107,6 +109,7 @@ public record ProcessorConfig(
                         Duration.ofMinutes(4)),
                 settings.integer("QUONDAM_CLAIM_BATCH", 1000, 1, 5000),
                 settings.duration("QUONDAM_CLAIM_LINGER", "50ms", Duration.ofMillis(1), Duration.ofSeconds(10)),
+                settings.choice("QUONDAM_PENDING_CLAIMS", PendingClaimsMode.CHANGELOG, PendingClaimsMode.class),
                 settings.integer("QUONDAM_STREAM_THREADS", 1, 1, 64),
                 settings.duration("QUONDAM_COMMIT_INTERVAL", "100ms", Duration.ofMillis(1), Duration.ofMinutes(5)),
                 settings.path("QUONDAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/quondam-streams"),

@@ -510,6 +510,25 @@ class DedupTopologyTest {
         assertThat(registry.get("quondam.claim.batch").summary().max()).isEqualTo(3);
     }
 
+    /**
+     * With {@code QUONDAM_PENDING_CLAIMS=drain} nothing waits for its claim across a commit: the partial batch is
+     * claimed and forwarded while the task prepares it (the test driver commits after every input record).
+     */
+    @Test
+    void shouldClaimThePartialBatchWhileTheTaskPreparesItsCommitWhenDraining() {
+        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "100", "QUONDAM_CLAIM_LINGER", "10s",
+                "QUONDAM_PENDING_CLAIMS", "drain"));
+
+        input.pipeInput(payment("p1"));
+        assertThat(paymentIds(deduplicated)).containsExactly("p1");
+        input.pipeInput(payment("p1"));
+        input.pipeInput(payment("p2"));
+
+        assertThat(paymentIds(deduplicated)).containsExactly("p2");
+        assertThat(paymentIds(duplicates)).containsExactly("p1");
+        assertThat(registry.get("quondam.claim.batch").summary().count()).isEqualTo(3);
+    }
+
     @Test
     void shouldKeepRecordKeyHeadersAndTimestampThroughTheBatch() {
         start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "2"));

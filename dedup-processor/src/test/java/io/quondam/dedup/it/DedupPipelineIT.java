@@ -108,20 +108,26 @@ class DedupPipelineIT {
     }
 
     private DedupApp startInProcess(String... overrides) {
-        var env = processorEnvironment();
-        for (int i = 0; i < overrides.length; i += 2) {
-            env.put(overrides[i], overrides[i + 1]);
-        }
+        var env = processorEnvironment(overrides);
         var app = new DedupApp(ProcessorConfig.from(Settings.of(env)), registry);
         app.start();
         Await.until(Duration.ofSeconds(60), () -> app.state() == KafkaStreams.State.RUNNING, "processor RUNNING");
         return app;
     }
 
-    private ChildProcess startChildJvm(String name) {
+    private ChildProcess startChildJvm(String name, String... overrides) {
         return stack.startJvm(name, ShippedJar.of("dedup-processor").childJvm()
                 .withJvmOptions("-Xmx384m")
-                .withEnvironment(processorEnvironment()));
+                .withEnvironment(processorEnvironment(overrides)));
+    }
+
+    /** The processor's environment with {@code overrides} (name, value, name, value...) put over it. */
+    private Map<String, String> processorEnvironment(String... overrides) {
+        var env = processorEnvironment();
+        for (int i = 0; i < overrides.length; i += 2) {
+            env.put(overrides[i], overrides[i + 1]);
+        }
+        return env;
     }
 
     private void assertEachPaymentExactlyOnce(List<PaymentEvents.Event> events) {
@@ -197,9 +203,13 @@ class DedupPipelineIT {
     @Test
     @Order(3)
     void shouldForwardEachPaymentExactlyOnceWhenProcessorIsKilledMidStream(TestInfo test) throws Exception {
+        killProcessorMidStream(test, 3);
+    }
+
+    private void killProcessorMidStream(TestInfo test, long seed, String... overrides) throws Exception {
         createTopics(test);
-        var events = PaymentEvents.generate(20_000, 0.30, 3);
-        var first = startChildJvm("processor-a");
+        var events = PaymentEvents.generate(20_000, 0.30, seed);
+        var first = startChildJvm("processor-a", overrides);
 
         var producing = produceUntil(events, 40);
         // The kill must hit a processor that is working: wait for its first committed output. (A lag of 0 proves
@@ -208,13 +218,21 @@ class DedupPipelineIT {
                 "the first processor to commit output");
         first.kill9();
         assertThat(first.isAlive()).isFalse();
-        var second = startChildJvm("processor-b");
+        var second = startChildJvm("processor-b", overrides);
 
         producing.get();
         pipeline.awaitCaughtUp(applicationId, input, CATCH_UP);
         second.stop(Duration.ofSeconds(30));
         assertThat(second.logTail(200)).as("graceful shutdown on SIGTERM").contains("Shutting down");
         assertEachPaymentExactlyOnce(events);
+    }
+
+    /** With the partial batch drained before each commit and no buffer changelog: kill -9 mid-stream. */
+    @Test
+    @Order(9)
+    void shouldForwardEachPaymentExactlyOnceWhenDrainingBeforeCommitsAndTheProcessorIsKilled(TestInfo test)
+            throws Exception {
+        killProcessorMidStream(test, 9, "QUONDAM_PENDING_CLAIMS", "drain");
     }
 
     private double counter(String name, String... tags) {
