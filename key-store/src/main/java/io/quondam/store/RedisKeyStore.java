@@ -188,17 +188,12 @@ public final class RedisKeyStore implements KeyStore {
         } catch (JedisDataException e) {
             return false; // say, this node is a replica now: the careful way finds out and says so
         }
-        var online = onlineReplicas(role instanceof List<?> list ? list : List.of());
-        onlineAtLastRole = online.size();
-        var addresses = new java.util.HashSet<HostAndPort>();
-        online.forEach(replica -> addresses.add(replica.address()));
+        var online = countOnline(role);
         if (acknowledged < Math.max(wait.minReplicas, online.size())
-                || !addresses.containsAll(onlineAtLastConfirmation)) {
+                || !addresses(online).containsAll(onlineAtLastConfirmation)) {
             return false;
         }
-        onlineAtLastConfirmation = java.util.Set.copyOf(addresses);
-        online.stream().mapToLong(OnlineReplica::acknowledged).min()
-                .ifPresent(offset -> confirmed = new ReplicationHistory(connectionHistory, offset));
+        confirmedWith(online);
         forgetUnconfirmed();
         return true;
     }
@@ -388,8 +383,7 @@ public final class RedisKeyStore implements KeyStore {
             // WAIT on a new connection would count nothing written through it, and confirm nothing.
             throw new ReplicationException("no Redis connection holds the writes to confirm");
         }
-        var online = onlineReplicas(connection.role());
-        onlineAtLastRole = online.size();
+        var online = countOnline(connection.role());
         while (true) {
             int needed = Math.max(minReplicas, online.size());
             long remainingMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
@@ -399,12 +393,10 @@ public final class RedisKeyStore implements KeyStore {
             var roleAfter = pipeline.sendCommand(Protocol.Command.ROLE, new String[0]);
             pipeline.sync();
             long acknowledged = waited.get();
-            online = onlineReplicas(roleAfter.get() instanceof List<?> list ? list : List.of());
-            onlineAtLastRole = online.size();
+            online = countOnline(roleAfter.get());
             if (acknowledged >= needed) {
-                refuseIfAReplicaThatLeftWasPromoted(online);
-                online.stream().mapToLong(OnlineReplica::acknowledged).min()
-                        .ifPresent(offset -> confirmed = new ReplicationHistory(connectionHistory, offset));
+                refuseIfAReplicaThatLeftWasPromoted(addresses(online));
+                confirmedWith(online);
                 return;
             }
             if (slice >= remainingMillis) {
@@ -422,9 +414,7 @@ public final class RedisKeyStore implements KeyStore {
      * if so, nothing this master confirms counts. Asked once per departure when it is not; a node that does not
      * answer (killed) cannot be promoted.
      */
-    private void refuseIfAReplicaThatLeftWasPromoted(List<OnlineReplica> replicas) {
-        var online = new java.util.HashSet<HostAndPort>();
-        replicas.forEach(replica -> online.add(replica.address()));
+    private void refuseIfAReplicaThatLeftWasPromoted(java.util.Set<HostAndPort> online) {
         for (HostAndPort left : onlineAtLastConfirmation) {
             if (!online.contains(left) && locator.answersAsMaster(left, PROMOTION_CHECK_TIMEOUT_MILLIS)) {
                 var failure = new ReplicationException("the replica " + left + " that held this connection's"
@@ -436,7 +426,29 @@ public final class RedisKeyStore implements KeyStore {
                 throw failure;
             }
         }
-        onlineAtLastConfirmation = online;
+    }
+
+    /**
+     * The online replicas hold every write of this connection: they are the ones to check at the next confirmation,
+     * and the smallest offset they acknowledged is what any later master must hold.
+     */
+    private void confirmedWith(List<OnlineReplica> online) {
+        onlineAtLastConfirmation = addresses(online);
+        online.stream().mapToLong(OnlineReplica::acknowledged).min()
+                .ifPresent(offset -> confirmed = new ReplicationHistory(connectionHistory, offset));
+    }
+
+    /** The online replicas of a ROLE reply, remembering how many there are for the next pipelined WAIT. */
+    private List<OnlineReplica> countOnline(Object roleReply) {
+        var online = onlineReplicas(roleReply);
+        onlineAtLastRole = online.size();
+        return online;
+    }
+
+    private static java.util.Set<HostAndPort> addresses(List<OnlineReplica> replicas) {
+        var addresses = new java.util.HashSet<HostAndPort>();
+        replicas.forEach(replica -> addresses.add(replica.address()));
+        return java.util.Set.copyOf(addresses);
     }
 
     /** A replica of a master's ROLE reply: the address it announced and the offset it last acknowledged. */
@@ -447,9 +459,9 @@ public final class RedisKeyStore implements KeyStore {
      * The replicas a master's ROLE reply lists ({@code [ip, port, offset]} each): the online ones only. Empty if the
      * node is no longer a master.
      */
-    private static List<OnlineReplica> onlineReplicas(List<?> role) {
+    private static List<OnlineReplica> onlineReplicas(Object role) {
         var replicas = new ArrayList<OnlineReplica>();
-        if (role.size() >= 3 && role.get(2) instanceof List<?> listed) {
+        if (role instanceof List<?> reply && reply.size() >= 3 && reply.get(2) instanceof List<?> listed) {
             for (Object replica : listed) {
                 if (replica instanceof List<?> fields && fields.size() >= 3) {
                     try {

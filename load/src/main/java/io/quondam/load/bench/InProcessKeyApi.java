@@ -22,8 +22,7 @@ final class InProcessKeyApi implements AutoCloseable {
      * through a failover for key-api's default hold.
      */
     InProcessKeyApi(RedisSettings redis, int sessions, int minReplicas, String tenant, String token) {
-        var registry = new SimpleMeterRegistry();
-        this.registry = registry;
+        this.registry = new SimpleMeterRegistry();
         var sessionNumber = new AtomicInteger();
         this.store = new KeyStorePool(sessions, () -> new RedisKeyStore(redis, registry,
                 "bench-" + tenant + "-" + sessionNumber.incrementAndGet()), Duration.ofSeconds(5), minReplicas,
