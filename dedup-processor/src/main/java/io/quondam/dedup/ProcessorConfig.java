@@ -109,7 +109,7 @@ public record ProcessorConfig(
                         Duration.ofMinutes(4)),
                 settings.integer("QUONDAM_CLAIM_BATCH", 1000, 1, 5000),
                 settings.duration("QUONDAM_CLAIM_LINGER", "50ms", Duration.ofMillis(1), Duration.ofSeconds(10)),
-                settings.choice("QUONDAM_PENDING_CLAIMS", PendingClaimsMode.CHANGELOG, PendingClaimsMode.class),
+                settings.choice("QUONDAM_PENDING_CLAIMS", PendingClaimsMode.DRAIN, PendingClaimsMode.class),
                 settings.integer("QUONDAM_STREAM_THREADS", 1, 1, 64),
                 settings.duration("QUONDAM_COMMIT_INTERVAL", "100ms", Duration.ofMillis(1), Duration.ofMinutes(5)),
                 settings.path("QUONDAM_STATE_DIR", System.getProperty("java.io.tmpdir") + "/quondam-streams"),

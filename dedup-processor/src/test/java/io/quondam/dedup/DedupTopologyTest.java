@@ -482,7 +482,8 @@ class DedupTopologyTest {
                 return super.claimAll(requests);
             }
         };
-        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "4", "QUONDAM_CLAIM_LINGER", "10s"), counting);
+        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "4", "QUONDAM_CLAIM_LINGER", "10s",
+                "QUONDAM_PENDING_CLAIMS", "changelog"), counting);
 
         input.pipeInput(payment("p1"));
         input.pipeInput(payment("p2"));
@@ -497,7 +498,8 @@ class DedupTopologyTest {
 
     @Test
     void shouldClaimAPartialBatchOnceTheLingerHasPassed() {
-        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "100", "QUONDAM_CLAIM_LINGER", "50ms"));
+        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "100", "QUONDAM_CLAIM_LINGER", "50ms",
+                "QUONDAM_PENDING_CLAIMS", "changelog"));
 
         input.pipeInput(payment("p1"));
         input.pipeInput(payment("p2"));
@@ -511,13 +513,12 @@ class DedupTopologyTest {
     }
 
     /**
-     * With {@code QUONDAM_PENDING_CLAIMS=drain} nothing waits for its claim across a commit: the partial batch is
-     * claimed and forwarded while the task prepares it (the test driver commits after every input record).
+     * By default ({@code QUONDAM_PENDING_CLAIMS=drain}) nothing waits for its claim across a commit: the partial batch
+     * is claimed and forwarded while the task prepares it (the test driver commits after every input record).
      */
     @Test
-    void shouldClaimThePartialBatchWhileTheTaskPreparesItsCommitWhenDraining() {
-        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "100", "QUONDAM_CLAIM_LINGER", "10s",
-                "QUONDAM_PENDING_CLAIMS", "drain"));
+    void shouldClaimThePartialBatchWhileTheTaskPreparesItsCommit() {
+        start(TestConfigs.config("QUONDAM_CLAIM_BATCH", "100", "QUONDAM_CLAIM_LINGER", "10s"));
 
         input.pipeInput(payment("p1"));
         assertThat(paymentIds(deduplicated)).containsExactly("p1");

@@ -217,6 +217,7 @@ class DedupPipelineIT {
         assertEachPaymentExactlyOnce(events);
     }
 
+    /** By default the partial batch is drained before each commit and the buffer has no changelog: kill -9. */
     @Test
     @Order(3)
     void shouldForwardEachPaymentExactlyOnceWhenProcessorIsKilledMidStream(TestInfo test) throws Exception {
@@ -226,7 +227,8 @@ class DedupPipelineIT {
     private void killProcessorMidStream(TestInfo test, long seed, String... overrides) throws Exception {
         createTopics(test);
         var events = PaymentEvents.generate(20_000, 0.30, seed);
-        var first = startChildJvm("processor-a", overrides);
+        // Names of their own per test, so that each test's logs survive the next one.
+        var first = startChildJvm("processor-a-" + seed, overrides);
 
         var producing = produceUntil(events, 40);
         // The kill must hit a processor that is working: wait for its first committed output. (A lag of 0 proves
@@ -235,7 +237,7 @@ class DedupPipelineIT {
                 "the first processor to commit output");
         first.kill9();
         assertThat(first.isAlive()).isFalse();
-        var second = startChildJvm("processor-b", overrides);
+        var second = startChildJvm("processor-b-" + seed, overrides);
 
         producing.get();
         awaitForwarded(events);
@@ -244,12 +246,12 @@ class DedupPipelineIT {
         assertEachPaymentExactlyOnce(events);
     }
 
-    /** With the partial batch drained before each commit and no buffer changelog: kill -9 mid-stream. */
+    /** With records waiting for their claims in a changelogged buffer across commits: kill -9 mid-stream. */
     @Test
     @Order(9)
-    void shouldForwardEachPaymentExactlyOnceWhenDrainingBeforeCommitsAndTheProcessorIsKilled(TestInfo test)
+    void shouldForwardEachPaymentExactlyOnceWhenTheBufferIsChangeloggedAndTheProcessorIsKilled(TestInfo test)
             throws Exception {
-        killProcessorMidStream(test, 9, "QUONDAM_PENDING_CLAIMS", "drain");
+        killProcessorMidStream(test, 9, "QUONDAM_PENDING_CLAIMS", "changelog");
     }
 
     private double counter(String name, String... tags) {
