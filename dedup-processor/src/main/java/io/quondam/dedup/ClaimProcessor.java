@@ -157,7 +157,7 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
     }
 
     private static String owner(RecordMetadata source, long offset) {
-        return source.topic() + "-" + source.partition() + "@" + offset;
+        return ClaimOwner.of(source.topic(), source.partition(), offset);
     }
 
     private void forward(PendingClaims.Pending claimed, DedupMetrics.Outcome outcome) {

@@ -41,12 +41,14 @@ public final class BenchCli {
         }
         var apiDuration = settings.duration("BENCH_API_DURATION", "20s", Duration.ofSeconds(1), Duration.ofHours(1));
         String variantNames = settings.string("BENCH_VARIANTS", "");
-        // Which parts run, in this order: the processor variants, key-api throughput, the failover stall.
-        var parts = List.of(settings.string("BENCH_PARTS", "processor,keyApi,failover").split(",")).stream()
+        // Which parts run, in this order: claim memory (first, on an empty keyspace), the processor variants,
+        // key-api throughput, the failover stall.
+        var parts = List.of(settings.string("BENCH_PARTS", "memory,processor,keyApi,failover").split(",")).stream()
                 .map(String::trim).toList();
-        if (parts.isEmpty() || !List.of("processor", "keyApi", "failover").containsAll(parts)) {
-            settings.problem("BENCH_PARTS=" + parts + " must name some of processor, keyApi, failover");
+        if (parts.isEmpty() || !List.of("memory", "processor", "keyApi", "failover").containsAll(parts)) {
+            settings.problem("BENCH_PARTS=" + parts + " must name some of memory, processor, keyApi, failover");
         }
+        int memoryKeys = settings.integer("BENCH_MEMORY_KEYS", 1_000_000, 1_000, 50_000_000);
         int failoverKeys = settings.integer("BENCH_FAILOVER_KEYS", 2_000_000, 0, 50_000_000);
         Path output = Path.of(settings.nonEmpty("BENCH_OUTPUT", "load/target/bench")).toAbsolutePath();
         String resultsDir = settings.string("BENCH_RESULTS_DIR", "docs/results");
@@ -72,9 +74,12 @@ public final class BenchCli {
         System.out.println("starting the local stack in " + dir + " ...");
         var results = new BenchResults(ResultsFile.machine(), records, threads);
         try (var stack = LocalStack.start(StackOptions.ephemeral(dir))) {
-            System.out.printf("processor: %,d records, %d stream threads, exactly_once_v2, commit interval 100 ms%n",
-                    records, threads);
+            if (parts.contains("memory")) {
+                results.memory(new ClaimMemory(stack, KeyApiBench.redisSettings(stack), System.out).run(memoryKeys));
+            }
             if (parts.contains("processor")) {
+                System.out.printf("processor: %,d records, %d stream threads, exactly_once_v2, commit interval"
+                        + " 100 ms%n", records, threads);
                 var processor = new ProcessorBench(stack, records, threads, dir.resolve("streams"), System.out);
                 results.processor(processor.run(variants), processor.unique());
             }

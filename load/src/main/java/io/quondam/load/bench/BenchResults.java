@@ -18,6 +18,7 @@ final class BenchResults {
     private long unique;
     private final List<ApiRun> apiRuns = new ArrayList<>();
     private FailoverStall.Result failover;
+    private ClaimMemory.Result memory;
 
     /**
      * The key-api rows at one number of clients: with WAIT, without, and plain {@code SET NX PX} on as many
@@ -47,6 +48,10 @@ final class BenchResults {
         this.failover = result;
     }
 
+    void memory(ClaimMemory.Result result) {
+        this.memory = result;
+    }
+
     /** A row's rate divided by the baseline's, or "-" when the run left that baseline out. */
     private String ratio(ProcessorBench.Row row, ProcessorBench.Variant baseline) {
         return rows.stream().filter(r -> r.variant() == baseline).findFirst()
@@ -56,6 +61,9 @@ final class BenchResults {
     String table() {
         var text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "machine: %s%n", machine));
+        if (memory != null) {
+            text.append(ClaimMemory.describe(memory)).append("\n");
+        }
         if (rows.isEmpty()) {
             text.append("processor: not run (BENCH_PARTS)\n");
         } else {
@@ -146,6 +154,11 @@ final class BenchResults {
         json.put("machine", machine);
         json.put("records", records);
         json.put("processor", ProcessorBench.toJson(rows));
+        if (memory != null) {
+            json.put("claimMemory", Map.of("claims", memory.keys(), "newKeys", memory.newKeys(),
+                    "masterBytesPerKey", memory.masterBytesPerKey(), "replicaBytesPerKey",
+                    memory.replicaBytesPerKey()));
+        }
         if (!apiRuns.isEmpty()) {
             json.put("keyApi", apiJson(apiRuns.get(0)));
             json.put("keyApiRuns", apiRuns.stream().map(BenchResults::apiJson).toList());

@@ -35,6 +35,11 @@ final class KeyApiBench {
     }
 
     RedisSettings redisSettings() {
+        return redisSettings(stack);
+    }
+
+    /** How the services reach the stack's Redis: through its Sentinels, as the service user. */
+    static RedisSettings redisSettings(LocalStack stack) {
         return RedisSettings.sentinel(stack.sentinelAddresses(), stack.masterName(), "",
                 stack.sentinelPassword())
                 .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD);
