@@ -117,21 +117,21 @@ class DedupTopologyTest {
     @Test
     void shouldDropDuplicateFirstSeenOnAnotherPartition() {
         start(TestConfigs.config());
-        keyStore.claim("payments", "p1", "payments-4@1187", DAY);
+        keyStore.claim("payments", "p1", ClaimOwner.of("payments", 4, 1187), DAY);
 
         input.pipeInput(payment("p1"));
 
         assertThat(deduplicated.isEmpty()).isTrue();
         var audited = duplicates.readRecord();
         assertThat(text(audited.headers().lastHeader(ClaimProcessor.DUPLICATE_OF).value()))
-                .isEqualTo("payments-4@1187");
+                .isEqualTo(ClaimOwner.of("payments", 4, 1187));
     }
 
     @Test
     void shouldForwardReplayedRecordAfterAbort() {
         start(TestConfigs.config());
         // The record at payments-0@0 claimed its key, then its transaction aborted before the commit.
-        keyStore.claim("payments", "p1", "payments-0@0", DAY);
+        keyStore.claim("payments", "p1", ClaimOwner.of("payments", 0, 0), DAY);
 
         input.pipeInput(payment("p1"));
 

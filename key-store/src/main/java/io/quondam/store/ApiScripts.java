@@ -54,18 +54,17 @@ final class ApiScripts {
     }
 
     static Optional<KeyStatus> parseStatus(Object reply) {
-        if (!(reply instanceof List<?> fields) || (fields.size() != 6 && !fields.isEmpty())) {
+        if (!(reply instanceof List<?> fields) || (fields.size() != 5 && !fields.isEmpty())) {
             throw new KeyStoreException("unexpected status script reply");
         }
         if (fields.isEmpty()) {
             return Optional.empty();
         }
         boolean completed = "C".equals(LuaScript.text(fields.get(0)));
-        return Optional.of(new KeyStatus(LuaScript.text(fields.get(1)),
-                Duration.ofMillis(Math.max(0, (Long) fields.get(2))), Duration.ofMillis((Long) fields.get(3)),
+        return Optional.of(new KeyStatus(LuaScript.text(fields.get(1)), Duration.ofMillis((Long) fields.get(2)),
                 completed ? KeyState.COMPLETED : KeyState.IN_PROGRESS,
-                completed ? Optional.of(LuaScript.text(fields.get(5))) : Optional.empty(),
-                optional(LuaScript.text(fields.get(4)))));
+                completed ? Optional.of(LuaScript.text(fields.get(4))) : Optional.empty(),
+                optional(LuaScript.text(fields.get(3)))));
     }
 
     static Optional<String> optional(String text) {

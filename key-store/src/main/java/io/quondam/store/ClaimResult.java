@@ -1,6 +1,5 @@
 package io.quondam.store;
 
-import java.time.Duration;
 import java.util.Objects;
 
 /** What the key store answered to a claim: the key is now ours, was already ours, or belongs to someone else. */
@@ -17,18 +16,16 @@ public sealed interface ClaimResult {
      * The caller already held the key: a retry or the replay of a record whose transaction was aborted.
      * The caller should act as if it had just claimed it.
      */
-    record Replayed(String owner, Duration age) implements ClaimResult {
+    record Replayed(String owner) implements ClaimResult {
         public Replayed {
             Objects.requireNonNull(owner, "owner");
-            Objects.requireNonNull(age, "age");
         }
     }
 
     /** Another owner holds the key: the caller's record or request is a duplicate. */
-    record Duplicate(String existingOwner, Duration age) implements ClaimResult {
+    record Duplicate(String existingOwner) implements ClaimResult {
         public Duplicate {
             Objects.requireNonNull(existingOwner, "existingOwner");
-            Objects.requireNonNull(age, "age");
         }
     }
 

@@ -1,6 +1,6 @@
 package io.quondam.store;
 
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,41 +13,40 @@ final class ClaimScript {
     private ClaimScript() {
     }
 
-    static List<String> keys(List<ClaimRequest> requests) {
-        var keys = new ArrayList<String>(requests.size());
+    static List<byte[]> keys(List<ClaimRequest> requests) {
+        var keys = new ArrayList<byte[]>(requests.size());
         for (var request : requests) {
             keys.add(RedisKeys.of(request.namespace(), request.key()));
         }
         return keys;
     }
 
-    static List<String> args(List<ClaimRequest> requests) {
-        var args = new ArrayList<String>(requests.size() * 2);
+    static List<byte[]> args(List<ClaimRequest> requests) {
+        var args = new ArrayList<byte[]>(requests.size() * 2);
         for (var request : requests) {
-            args.add(request.owner());
-            args.add(Long.toString(request.ttl().toMillis()));
+            args.add(request.owner().getBytes(StandardCharsets.UTF_8));
+            args.add(Long.toString(request.ttl().toMillis()).getBytes(StandardCharsets.US_ASCII));
         }
         return args;
     }
 
-    /** One result per request, in order, from the script's flat {code, owner, age, code, owner, age, ...} reply. */
+    /** One result per request, in order, from the script's flat {code, owner, code, owner, ...} reply. */
     static List<ClaimResult> parse(Object reply, int requests) {
-        if (!(reply instanceof List<?> fields) || fields.size() != 3 * requests) {
+        if (!(reply instanceof List<?> fields) || fields.size() != 2 * requests) {
             throw new KeyStoreException("unexpected claim script reply for " + requests + " claim(s): " + reply);
         }
         var results = new ArrayList<ClaimResult>(requests);
-        for (int i = 0; i < fields.size(); i += 3) {
-            results.add(result((Long) fields.get(i), LuaScript.text(fields.get(i + 1)), (Long) fields.get(i + 2)));
+        for (int i = 0; i < fields.size(); i += 2) {
+            results.add(result((Long) fields.get(i), LuaScript.text(fields.get(i + 1))));
         }
         return results;
     }
 
-    private static ClaimResult result(long code, String owner, long ageMillis) {
-        var age = Duration.ofMillis(Math.max(0, ageMillis));
+    private static ClaimResult result(long code, String owner) {
         return switch ((int) code) {
             case 1 -> new ClaimResult.Claimed(owner);
-            case 2 -> new ClaimResult.Replayed(owner, age);
-            case 3 -> new ClaimResult.Duplicate(owner, age);
+            case 2 -> new ClaimResult.Replayed(owner);
+            case 3 -> new ClaimResult.Duplicate(owner);
             default -> throw new KeyStoreException("unexpected claim script code: " + code);
         };
     }

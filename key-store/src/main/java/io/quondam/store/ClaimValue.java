@@ -4,46 +4,52 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A claim's value as the Lua scripts write and read it ({@code value.lua}), for the claims the client writes with a
- * plain {@code SET NX}: {@code <state><claimedAt>|<owner length>|<fingerprint length>|<owner><fingerprint><response>},
- * lengths in bytes. A new claim is in progress, with no fingerprint or response.
+ * plain {@code SET NX}. A claim in progress with no fingerprint, whose owner does not start with an uppercase ASCII
+ * letter, is its owner alone (the bare form; Redis keeps a decimal owner as a number). Any other value is
+ * {@code <state><owner length>|<fingerprint length>|<owner><fingerprint><response>}, lengths in bytes.
  */
 final class ClaimValue {
-
-    /** What the processor's claim path needs of an existing value. */
-    record Holder(String owner, long claimedAtMillis) {
-    }
 
     private ClaimValue() {
     }
 
-    static byte[] inProgress(long claimedAtMillis, String owner) {
+    /** The value of a new claim in progress for {@code owner}, with no fingerprint. */
+    static byte[] inProgress(String owner) {
         byte[] ownerBytes = owner.getBytes(StandardCharsets.UTF_8);
-        byte[] head = ("P" + claimedAtMillis + "|" + ownerBytes.length + "|0|").getBytes(StandardCharsets.US_ASCII);
+        if (isBare(ownerBytes)) {
+            return ownerBytes;
+        }
+        byte[] head = ("P" + ownerBytes.length + "|0|").getBytes(StandardCharsets.US_ASCII);
         byte[] value = new byte[head.length + ownerBytes.length];
         System.arraycopy(head, 0, value, 0, head.length);
         System.arraycopy(ownerBytes, 0, value, head.length, ownerBytes.length);
         return value;
     }
 
+    private static boolean isBare(byte[] value) {
+        return value.length > 0 && (value[0] < 'A' || value[0] > 'Z');
+    }
+
     /**
-     * The owner and claim time of a stored value; a value that is not a claim is an error naming the key. The first
-     * three {@code |} always end the header: the owner, which may contain one, comes after them.
+     * The owner of a stored value; a value that is not a claim is an error naming {@code key}. The first two
+     * {@code |} always end the full form's header: the owner, which may contain one, comes after them.
      */
-    static Holder holder(String key, byte[] value) {
-        if (value.length == 0 || value[0] < 'A' || value[0] > 'Z') {
+    static String owner(String key, byte[] value) {
+        if (value.length == 0) {
             throw notAClaim(key);
+        }
+        if (isBare(value)) {
+            return new String(value, StandardCharsets.UTF_8);
         }
         int first = separator(key, value, 1);
         int second = separator(key, value, first + 1);
-        int third = separator(key, value, second + 1);
-        long claimedAt = digits(key, value, 1, first);
-        long ownerLength = digits(key, value, first + 1, second);
-        digits(key, value, second + 1, third); // the fingerprint's length: only its presence matters here
-        int ownerFrom = third + 1;
+        long ownerLength = digits(key, value, 1, first);
+        digits(key, value, first + 1, second); // the fingerprint's length: only its presence matters here
+        int ownerFrom = second + 1;
         if (ownerFrom + ownerLength > value.length) {
             throw notAClaim(key);
         }
-        return new Holder(new String(value, ownerFrom, (int) ownerLength, StandardCharsets.UTF_8), claimedAt);
+        return new String(value, ownerFrom, (int) ownerLength, StandardCharsets.UTF_8);
     }
 
     private static int separator(String key, byte[] value, int from) {

@@ -14,10 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryKeyStore implements KeyStore {
 
-    private record Entry(String owner, long claimedAtMillis, long expiresAtMillis, KeyState state,
-                         Optional<String> response, Optional<String> fingerprint) {
-        Entry(String owner, long claimedAtMillis, long expiresAtMillis, Optional<String> fingerprint) {
-            this(owner, claimedAtMillis, expiresAtMillis, KeyState.IN_PROGRESS, Optional.empty(), fingerprint);
+    private record Entry(String owner, long expiresAtMillis, KeyState state, Optional<String> response,
+                         Optional<String> fingerprint) {
+        Entry(String owner, long expiresAtMillis, Optional<String> fingerprint) {
+            this(owner, expiresAtMillis, KeyState.IN_PROGRESS, Optional.empty(), fingerprint);
         }
 
         boolean expired(long nowMillis) {
@@ -25,7 +25,7 @@ public final class InMemoryKeyStore implements KeyStore {
         }
     }
 
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<List<String>, Entry> entries = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public InMemoryKeyStore() {
@@ -48,15 +48,14 @@ public final class InMemoryKeyStore implements KeyStore {
     private ClaimResult claimOne(ClaimRequest request) {
         long now = clock.millis();
         var result = new ClaimResult[1];
-        entries.compute(RedisKeys.of(request.namespace(), request.key()), (k, current) -> {
+        entries.compute(name(request.namespace(), request.key()), (k, current) -> {
             if (current == null || current.expiresAtMillis() <= now) {
                 result[0] = new ClaimResult.Claimed(request.owner());
-                return new Entry(request.owner(), now, now + request.ttl().toMillis(), Optional.empty());
+                return new Entry(request.owner(), now + request.ttl().toMillis(), Optional.empty());
             }
-            var age = Duration.ofMillis(now - current.claimedAtMillis());
             result[0] = current.owner().equals(request.owner())
-                    ? new ClaimResult.Replayed(current.owner(), age)
-                    : new ClaimResult.Duplicate(current.owner(), age);
+                    ? new ClaimResult.Replayed(current.owner())
+                    : new ClaimResult.Duplicate(current.owner());
             return current;
         });
         return result[0];
@@ -68,10 +67,10 @@ public final class InMemoryKeyStore implements KeyStore {
         var request = new ClaimRequest(namespace, key, owner, ttl);
         long now = clock.millis();
         var result = new KeyClaim[1];
-        entries.compute(RedisKeys.of(request.namespace(), request.key()), (k, current) -> {
+        entries.compute(name(request.namespace(), request.key()), (k, current) -> {
             if (current == null || current.expired(now)) {
                 result[0] = new KeyClaim.Claimed(owner, ttl);
-                return new Entry(owner, now, now + ttl.toMillis(), fingerprint);
+                return new Entry(owner, now + ttl.toMillis(), fingerprint);
             }
             var expiresIn = Duration.ofMillis(current.expiresAtMillis() - now);
             if (current.state() == KeyState.COMPLETED) {
@@ -93,7 +92,7 @@ public final class InMemoryKeyStore implements KeyStore {
         requireWellFormed(owner, response, fingerprint);
         long now = clock.millis();
         var result = new CompleteResult[1];
-        entries.compute(RedisKeys.of(namespace, key), (k, current) -> {
+        entries.compute(name(namespace, key), (k, current) -> {
             if (current == null || current.expired(now)) {
                 result[0] = new CompleteResult.NotFound();
                 return null;
@@ -109,8 +108,8 @@ public final class InMemoryKeyStore implements KeyStore {
                 return current;
             }
             result[0] = new CompleteResult.Completed();
-            return new Entry(current.owner(), current.claimedAtMillis(), current.expiresAtMillis(), KeyState.COMPLETED,
-                    Optional.of(response), fingerprint.isPresent() ? fingerprint : current.fingerprint());
+            return new Entry(current.owner(), current.expiresAtMillis(), KeyState.COMPLETED, Optional.of(response),
+                    fingerprint.isPresent() ? fingerprint : current.fingerprint());
         });
         return result[0];
     }
@@ -118,20 +117,26 @@ public final class InMemoryKeyStore implements KeyStore {
     @Override
     public Optional<KeyStatus> status(String namespace, String key) {
         long now = clock.millis();
-        var entry = entries.get(RedisKeys.of(namespace, key));
+        var entry = entries.get(name(namespace, key));
         if (entry == null || entry.expired(now)) {
             return Optional.empty();
         }
-        return Optional.of(new KeyStatus(entry.owner(), Duration.ofMillis(now - entry.claimedAtMillis()),
-                Duration.ofMillis(entry.expiresAtMillis() - now), entry.state(), entry.response(),
-                entry.fingerprint()));
+        return Optional.of(new KeyStatus(entry.owner(), Duration.ofMillis(entry.expiresAtMillis() - now),
+                entry.state(), entry.response(), entry.fingerprint()));
     }
 
     @Override
     public boolean release(String namespace, String key) {
         long now = clock.millis();
-        var removed = entries.remove(RedisKeys.of(namespace, key));
+        var removed = entries.remove(name(namespace, key));
         return removed != null && removed.expiresAtMillis() > now;
+    }
+
+    /** A key's name here: its namespace and itself, checked as {@link RedisKeys} checks them. */
+    private static List<String> name(String namespace, String key) {
+        WellFormedText.require("the namespace", namespace);
+        WellFormedText.require("the key", key);
+        return List.of(namespace, key);
     }
 
     /** The text arguments of a completion, as {@link RedisKeyStore} checks them. */

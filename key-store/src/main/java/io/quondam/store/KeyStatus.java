@@ -8,11 +8,10 @@ import java.util.Optional;
  * The state of a claimed key: who holds it, since when, how long until it expires, and — once the holder
  * completed its operation — the stored response and the fingerprint of the request that produced it.
  */
-public record KeyStatus(String owner, Duration age, Duration expiresIn, KeyState state, Optional<String> response,
+public record KeyStatus(String owner, Duration expiresIn, KeyState state, Optional<String> response,
                         Optional<String> fingerprint) {
     public KeyStatus {
         Objects.requireNonNull(owner, "owner");
-        Objects.requireNonNull(age, "age");
         Objects.requireNonNull(expiresIn, "expiresIn");
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(response, "response");
@@ -20,7 +19,7 @@ public record KeyStatus(String owner, Duration age, Duration expiresIn, KeyState
     }
 
     /** A key claimed and not completed yet. */
-    public KeyStatus(String owner, Duration age, Duration expiresIn) {
-        this(owner, age, expiresIn, KeyState.IN_PROGRESS, Optional.empty(), Optional.empty());
+    public KeyStatus(String owner, Duration expiresIn) {
+        this(owner, expiresIn, KeyState.IN_PROGRESS, Optional.empty(), Optional.empty());
     }
 }

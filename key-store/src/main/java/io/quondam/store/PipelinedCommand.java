@@ -74,16 +74,17 @@ final class PipelinedCommand {
     }
 
     private static PipelinedCommand release(KeyOperation.Release op) {
-        String key = RedisKeys.of(op.namespace(), op.key());
+        byte[] key = RedisKeys.of(op.namespace(), op.key());
         return new PipelinedCommand(pipeline -> {
             Response<Long> deleted = pipeline.del(key);
             return () -> read(() -> deleted.get() > 0);
         });
     }
 
-    private static PipelinedCommand script(String sha1, String key, List<String> args, Function<Object, ?> parse) {
+    private static PipelinedCommand script(String sha1, byte[] key, List<String> args, Function<Object, ?> parse) {
+        var binaryArgs = args.stream().map(arg -> arg.getBytes(StandardCharsets.UTF_8)).toList();
         return new PipelinedCommand(pipeline -> {
-            Response<Object> reply = pipeline.evalsha(sha1, List.of(key), args);
+            Response<Object> reply = pipeline.evalsha(bytes(sha1), List.of(key), binaryArgs);
             return () -> read(() -> parse.apply(reply.get()));
         });
     }
@@ -97,40 +98,33 @@ final class PipelinedCommand {
      */
     private static PipelinedCommand claim(KeyOperation.Claim op) {
         var requests = op.requests();
-        var keys = new ArrayList<String>(requests.size());
+        var keys = new ArrayList<byte[]>(requests.size());
         for (var request : requests) {
             keys.add(RedisKeys.of(request.namespace(), request.key()));
         }
         return new PipelinedCommand(pipeline -> {
-            long now = System.currentTimeMillis();
             var sets = new ArrayList<Response<String>>(requests.size());
             var gets = new ArrayList<Response<byte[]>>(requests.size());
             for (int i = 0; i < requests.size(); i++) {
                 var request = requests.get(i);
-                byte[] key = keys.get(i).getBytes(StandardCharsets.UTF_8);
-                sets.add(pipeline.set(key, ClaimValue.inProgress(now, request.owner()),
+                sets.add(pipeline.set(keys.get(i), ClaimValue.inProgress(request.owner()),
                         SetParams.setParams().nx().px(request.ttl().toMillis())));
-                gets.add(pipeline.get(key));
+                gets.add(pipeline.get(keys.get(i)));
             }
-            return new NewKeysFirst(requests, keys, now, sets, gets);
+            return new NewKeysFirst(requests, sets, gets);
         });
     }
 
     /** The replies of {@link #claim}: final for new keys and duplicates, a follow-up for the rest. */
     private static final class NewKeysFirst implements Reply {
         private final List<ClaimRequest> requests;
-        private final List<String> keys;
-        private final long sentAtMillis;
         private final List<Response<String>> sets;
         private final List<Response<byte[]>> gets;
         /** What the SET and GET replies decide, read once; null where the claim script must decide. */
         private List<ClaimResult> firstPass;
 
-        NewKeysFirst(List<ClaimRequest> requests, List<String> keys, long sentAtMillis, List<Response<String>> sets,
-                     List<Response<byte[]>> gets) {
+        NewKeysFirst(List<ClaimRequest> requests, List<Response<String>> sets, List<Response<byte[]>> gets) {
             this.requests = requests;
-            this.keys = keys;
-            this.sentAtMillis = sentAtMillis;
             this.sets = sets;
             this.gets = gets;
         }
@@ -152,10 +146,10 @@ final class PipelinedCommand {
                     continue;
                 }
                 byte[] value = gets.get(i).get();
-                var holder = value == null ? null : ClaimValue.holder(keys.get(i), value);
-                results.add(holder == null || holder.owner().equals(owner) ? null : new ClaimResult.Duplicate(
-                        holder.owner(), java.time.Duration.ofMillis(Math.max(0, sentAtMillis
-                                - holder.claimedAtMillis()))));
+                var request = requests.get(i);
+                String holder = value == null ? null
+                        : ClaimValue.owner(request.namespace() + "/" + request.key(), value);
+                results.add(holder == null || holder.equals(owner) ? null : new ClaimResult.Duplicate(holder));
             }
             return results;
         }
@@ -214,8 +208,8 @@ final class PipelinedCommand {
      */
     private static PipelinedCommand scriptClaim(List<ClaimRequest> requests) {
         var chunks = new ArrayList<List<ClaimRequest>>();
-        var keys = new ArrayList<List<String>>();
-        var args = new ArrayList<List<String>>();
+        var keys = new ArrayList<List<byte[]>>();
+        var args = new ArrayList<List<byte[]>>();
         for (int from = 0; from < requests.size(); from += RedisKeyStore.KEYS_PER_SCRIPT_CALL) {
             var chunk = requests.subList(from, Math.min(requests.size(), from + RedisKeyStore.KEYS_PER_SCRIPT_CALL));
             chunks.add(chunk);
@@ -225,7 +219,7 @@ final class PipelinedCommand {
         return new PipelinedCommand(pipeline -> {
             var replies = new ArrayList<Response<Object>>(chunks.size());
             for (int i = 0; i < chunks.size(); i++) {
-                replies.add(pipeline.evalsha(ClaimScript.SHA1, keys.get(i), args.get(i)));
+                replies.add(pipeline.evalsha(bytes(ClaimScript.SHA1), keys.get(i), args.get(i)));
             }
             return () -> read(() -> {
                 var results = new ArrayList<ClaimResult>(requests.size());
@@ -235,6 +229,10 @@ final class PipelinedCommand {
                 return results;
             });
         });
+    }
+
+    private static byte[] bytes(String sha1) {
+        return sha1.getBytes(StandardCharsets.US_ASCII);
     }
 
     private interface Parse {

@@ -3,7 +3,7 @@
 -- 2 = another owner holds it, 3 = already completed with another response or fingerprint (nothing written),
 -- 0 = not claimed. Completing again with the same response and fingerprint answers 1 and writes the value again,
 -- so that WAIT on this connection covers it even when the first completion's was never confirmed.
-local state, claimedAt, owner, fingerprint, response = read(KEYS[1])
+local state, owner, fingerprint, response = read(KEYS[1])
 if not state then
   return {0, ''}
 end
@@ -16,5 +16,5 @@ end
 if ARGV[3] ~= '' then
   fingerprint = ARGV[3]
 end
-rewrite(KEYS[1], 'C', claimedAt, owner, fingerprint, ARGV[2])
+rewrite(KEYS[1], 'C', owner, fingerprint, ARGV[2])
 return {1, owner}
