@@ -9,7 +9,6 @@ import io.quondam.store.ReplicationException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -40,7 +39,7 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
     private final ProcessorConfig config;
     private final Supplier<KeyStore> sessions;
     private final DedupMetrics metrics;
-    private final BooleanSupplier stopping;
+    private final ShutdownSignal shutdown;
     private final OutputLimit limit;
     private ProcessorContext<byte[], byte[]> context;
     private KeyStore keyStore;
@@ -48,11 +47,11 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
     private PendingClaims pending;
 
     ClaimProcessor(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics,
-            BooleanSupplier stopping) {
+            ShutdownSignal shutdown) {
         this.config = config;
         this.sessions = sessions;
         this.metrics = metrics;
-        this.stopping = stopping;
+        this.shutdown = shutdown;
         this.limit = config.outputLimit();
     }
 
@@ -203,9 +202,14 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
      * Fails closed: while Redis is unavailable (or, per record, replication is short) the record waits here, because
      * forwarding it unclaimed could let a duplicate through. After the configured bound the stream thread fails and is
      * replaced; its transaction aborts and the record is processed again. When the application is shutting down it
-     * gives up at once in the same way, so that a SIGTERM during a Redis outage does not wait out the bound.
+     * gives up at once in the same way, so that a SIGTERM during a Redis outage does not wait out the bound; once one
+     * claim has given up so, the tasks that still prepare a commit give up without asking Redis.
      */
     private List<ClaimResult> claimUntilAnswered(List<ClaimRequest> requests) {
+        if (shutdown.givingUpOnRedis()) {
+            throw new StreamsException(givingUp(requests)
+                    + " (Redis failed an earlier claim since the shutdown began)");
+        }
         long deadline = System.nanoTime() + config.redisOutageMaxBlock().toNanos();
         var backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         for (int attempt = 1; ; attempt++) {
@@ -222,10 +226,8 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
                 return results;
             } catch (KeyStoreUnavailableException | ReplicationException e) {
                 metrics.redisWait();
-                if (stopping.getAsBoolean()) {
-                    throw new StreamsException("shutting down while the claims of " + requests.size()
-                            + " record(s) wait for Redis; the transaction aborts and they are processed again after"
-                            + " the restart", e);
+                if (shutdown.redisFailed()) {
+                    throw new StreamsException(givingUp(requests), e);
                 }
                 if (System.nanoTime() > deadline) {
                     throw new StreamsException("Redis unavailable for longer than QUONDAM_REDIS_OUTAGE_MAX_BLOCK="
@@ -239,6 +241,11 @@ final class ClaimProcessor implements Processor<byte[], ExtractedRecord, byte[],
                 sleep(backoff.failed());
             }
         }
+    }
+
+    private static String givingUp(List<ClaimRequest> requests) {
+        return "shutting down while the claims of " + requests.size() + " record(s) wait for Redis; the transaction"
+                + " aborts and they are processed again after the restart";
     }
 
     private static void sleep(Duration duration) {

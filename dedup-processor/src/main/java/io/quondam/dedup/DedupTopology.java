@@ -40,10 +40,11 @@ public final class DedupTopology {
     public static Topology build(ProcessorConfig config, Supplier<KeyStore> sessions, DedupMetrics metrics,
                                  BooleanSupplier stopping) {
         var bytesOut = new ByteArraySerializer();
+        var shutdown = new ShutdownSignal(stopping);
         var topology = new Topology()
                 .addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic())
                 .addProcessor(EXTRACT_NODE, () -> new ExtractKeyProcessor(config, metrics), SOURCE)
-                .addProcessor(CLAIM_NODE, () -> new ClaimProcessor(config, sessions, metrics, stopping), EXTRACT_NODE)
+                .addProcessor(CLAIM_NODE, () -> new ClaimProcessor(config, sessions, metrics, shutdown), EXTRACT_NODE)
                 .addSink(DEDUPLICATED_SINK, config.outputTopic(), bytesOut, bytesOut, EXTRACT_NODE, CLAIM_NODE)
                 .addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), bytesOut, bytesOut, EXTRACT_NODE, CLAIM_NODE);
         if (config.auditDuplicates()) {
