@@ -44,6 +44,42 @@ public final class FreePorts {
         }
     }
 
+    /**
+     * {@code count} distinct ports {@code p} where {@code p} and {@code p + offset} were both free a moment ago: for
+     * Redis Cluster nodes, whose cluster bus listens on the port plus 10,000. Both stay below the ephemeral range.
+     */
+    public static List<Integer> allocateWithCompanion(int count, int offset) {
+        var sockets = new ArrayList<ServerSocket>();
+        var ports = new ArrayList<Integer>();
+        try {
+            int span = LAST - offset - FIRST;
+            if (span <= 0) {
+                throw new StackException("no port range below " + LAST + " leaves room for an offset of " + offset);
+            }
+            int start = ThreadLocalRandom.current().nextInt(span);
+            for (int i = 0; i < span && ports.size() < count; i++) {
+                int port = FIRST + (start + i) % span;
+                var first = tryBind(port);
+                if (first.isEmpty()) {
+                    continue;
+                }
+                var companion = tryBind(port + offset);
+                sockets.add(first.get());
+                if (companion.isPresent()) {
+                    sockets.add(companion.get());
+                    ports.add(port);
+                }
+            }
+            if (ports.size() < count) {
+                throw new StackException("cannot allocate " + count + " free ports with free companions (+" + offset
+                        + ") on 127.0.0.1 in " + FIRST + "-" + LAST);
+            }
+            return List.copyOf(ports);
+        } finally {
+            sockets.forEach(FreePorts::closeQuietly);
+        }
+    }
+
     private static Optional<ServerSocket> tryBind(int port) {
         ServerSocket socket = null;
         try {

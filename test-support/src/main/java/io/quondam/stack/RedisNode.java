@@ -37,22 +37,31 @@ public final class RedisNode {
      */
     static RedisNode start(Path redisServer, StackLayout layout, int port, String password,
                                   OptionalInt masterPort) {
-        String name = name(port);
-        Path dir = layout.resetNodeDir(name);
-        Path conf = dir.resolve("redis.conf");
-        var config = new RedisNodeConfig(port, dir, password, masterPort);
+        return start(redisServer, layout, new RedisNodeConfig(port, layout.resetNodeDir(name(port)), password,
+                masterPort));
+    }
+
+    /** Starts a fresh Redis Cluster node; it serves no slot until the cluster is formed. */
+    static RedisNode startClusterNode(Path redisServer, StackLayout layout, int port, String password) {
+        return start(redisServer, layout, RedisNodeConfig.clusterNode(port, layout.resetNodeDir(name(port)),
+                password));
+    }
+
+    private static RedisNode start(Path redisServer, StackLayout layout, RedisNodeConfig config) {
+        String name = name(config.port());
+        Path conf = config.dir().resolve("redis.conf");
         writeConfig(conf, config.render());
         var process = ChildProcess.start(name, List.of(redisServer.toString(), conf.toString()), Map.of(),
                 layout.logFile(name), layout.pidFile(name));
-        var node = new RedisNode(RedisEndpoint.local(port, password), process);
+        var node = new RedisNode(RedisEndpoint.local(config.port(), config.password()), process);
         try {
             Await.until(START_TIMEOUT, () -> {
                 process.requireAlive();
                 return node.endpoint.answersPing(PING_TIMEOUT);
             }, name + " to answer PING");
-            if (masterPort.isPresent()) {
+            if (config.masterPort().isPresent()) {
                 Await.until(SYNC_TIMEOUT, node::replicationLinkUp,
-                        name + " to sync with 127.0.0.1:" + masterPort.getAsInt());
+                        name + " to sync with 127.0.0.1:" + config.masterPort().getAsInt());
             }
             return node;
         } catch (RuntimeException e) {
@@ -77,7 +86,7 @@ public final class RedisNode {
         return process.isAlive();
     }
 
-    private boolean replicationLinkUp() {
+    boolean replicationLinkUp() {
         process.requireAlive();
         try (Jedis jedis = endpoint.connect(PING_TIMEOUT)) {
             return jedis.info("replication").contains("master_link_status:up");

@@ -1,0 +1,154 @@
+package io.quondam.stack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * A Redis Cluster on 127.0.0.1 from the same redis-server binary as the local stack: {@code shards} masters, each
+ * with one replica, the 16,384 slots split evenly between the masters. The nodes run with the stack's settings (AUTH,
+ * the service user, a master refuses writes without a replica) plus cluster mode, under {@code dir}. Formed with
+ * plain CLUSTER commands, as {@code redis-cli --cluster create} does, so no other tool is needed.
+ */
+public final class LocalRedisCluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRedisCluster.class);
+    public static final int SLOTS = 16_384;
+    private static final int BUS_PORT_OFFSET = 10_000;
+    private static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    private final StackLayout layout;
+    private final String password;
+    private final Map<Integer, RedisNode> nodes = new LinkedHashMap<>();
+    private final List<Integer> masterPorts;
+    private final List<Integer> replicaPorts;
+
+    private LocalRedisCluster(StackLayout layout, String password, List<Integer> ports, int shards) {
+        this.layout = layout;
+        this.password = password;
+        this.masterPorts = List.copyOf(ports.subList(0, shards));
+        this.replicaPorts = List.copyOf(ports.subList(shards, 2 * shards));
+    }
+
+    /** Starts and forms the cluster; returns once every node sees every slot served and every replica in sync. */
+    public static LocalRedisCluster start(Path dir, int shards, String password) {
+        if (shards < 1 || shards > 16) {
+            throw new IllegalArgumentException("shards must be 1-16, was " + shards);
+        }
+        var layout = new StackLayout(dir);
+        layout.resetForNewStack();
+        var cluster = new LocalRedisCluster(layout, password,
+                FreePorts.allocateWithCompanion(2 * shards, BUS_PORT_OFFSET), shards);
+        try {
+            cluster.form(RedisServerBinary.locate(layout.binDir()));
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private void form(Path redisServer) {
+        long started = System.nanoTime();
+        for (int port : allPorts()) {
+            nodes.put(port, RedisNode.startClusterNode(redisServer, layout, port, password));
+        }
+        var ids = new LinkedHashMap<Integer, String>();
+        for (int i = 0; i < masterPorts.size(); i++) {
+            int from = i * SLOTS / masterPorts.size();
+            int to = (i + 1) * SLOTS / masterPorts.size();
+            try (var jedis = connect(masterPorts.get(i))) {
+                jedis.clusterAddSlots(IntStream.range(from, to).toArray());
+                ids.put(masterPorts.get(i), jedis.clusterMyId());
+            }
+        }
+        int first = masterPorts.get(0);
+        try (var jedis = connect(first)) {
+            for (int port : allPorts()) {
+                if (port != first) {
+                    jedis.clusterMeet("127.0.0.1", port);
+                }
+            }
+        }
+        Await.until(FORM_TIMEOUT, () -> allPorts().stream().allMatch(this::knowsEveryNode),
+                "every cluster node to know the " + allPorts().size() + " others");
+        for (int i = 0; i < replicaPorts.size(); i++) {
+            try (var jedis = connect(replicaPorts.get(i))) {
+                jedis.clusterReplicate(ids.get(masterPorts.get(i)));
+            }
+        }
+        Await.until(FORM_TIMEOUT, () -> allPorts().stream().allMatch(this::clusterOk)
+                && replicaPorts.stream().allMatch(port -> nodes.get(port).replicationLinkUp()),
+                "the cluster to serve every slot and every replica to sync");
+        LOG.info("Redis Cluster up in {} ms: masters {}, replicas {}, dir {}",
+                (System.nanoTime() - started) / 1_000_000, masterPorts, replicaPorts, layout.dir());
+    }
+
+    private boolean knowsEveryNode(int port) {
+        try (var jedis = connect(port)) {
+            return jedis.clusterNodes().lines().filter(line -> !line.contains("handshake")).count()
+                    == allPorts().size();
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    private boolean clusterOk(int port) {
+        try (var jedis = connect(port)) {
+            return jedis.clusterInfo().contains("cluster_state:ok");
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    private Jedis connect(int port) {
+        return nodes.get(port).endpoint().connect(TIMEOUT);
+    }
+
+    /** Masters first, then their replicas in the same order. */
+    public List<Integer> allPorts() {
+        var all = new ArrayList<>(masterPorts);
+        all.addAll(replicaPorts);
+        return all;
+    }
+
+    /** The addresses to give a client as seeds: every node, {@code 127.0.0.1:port}. */
+    public List<String> seeds() {
+        return allPorts().stream().map(port -> "127.0.0.1:" + port).toList();
+    }
+
+    public List<Integer> masterPorts() {
+        return masterPorts;
+    }
+
+    public RedisNode node(int port) {
+        var node = nodes.get(port);
+        if (node == null) {
+            throw new StackException("no cluster node on port " + port);
+        }
+        return node;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public Path dir() {
+        return layout.dir();
+    }
+
+    @Override
+    public void close() {
+        for (var node : nodes.values()) {
+            node.process().stop(TIMEOUT);
+        }
+    }
+}
