@@ -2,7 +2,7 @@ package io.quondam.dedup;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.quondam.store.RedisKeyStore;
+import io.quondam.store.RedisKeyStores;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,7 +25,7 @@ public final class DedupApp implements AutoCloseable {
     public DedupApp(ProcessorConfig config, MeterRegistry registry) {
         var metrics = new DedupMetrics(registry);
         var sessionNumber = new AtomicInteger();
-        this.sessions = new ClaimSessions(() -> new RedisKeyStore(config.redis(), registry,
+        this.sessions = new ClaimSessions(() -> RedisKeyStores.open(config.redis(), registry,
                 config.applicationId() + "-" + sessionNumber.incrementAndGet()));
         var topology = DedupTopology.build(config, sessions::forCurrentThread, metrics, stopping::get);
         log.info("Topology:\n{}", topology.describe());

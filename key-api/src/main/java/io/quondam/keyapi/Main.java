@@ -4,7 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.quondam.config.ConfigException;
 import io.quondam.config.Settings;
-import io.quondam.store.RedisKeyStore;
+import io.quondam.store.RedisKeyStores;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +30,7 @@ public final class Main {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var sessionNumber = new AtomicInteger();
         // A request waits at most a socket timeout for a free session before it is answered 503.
-        var store = new KeyStorePool(config.storeSessions(), () -> new RedisKeyStore(config.redis(), registry,
+        var store = new KeyStorePool(config.storeSessions(), () -> RedisKeyStores.open(config.redis(), registry,
                 "quondam-key-api-" + sessionNumber.incrementAndGet()), config.redis().socketTimeout(),
                 config.minReplicas(), config.waitTimeout(), config.failoverHold(), registry);
         var app = KeyApi.create(config, store, registry);

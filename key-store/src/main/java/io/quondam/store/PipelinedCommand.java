@@ -10,6 +10,7 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * A {@link KeyOperation} as Redis commands to put into a pipeline, and how to read their replies. Its arguments are
@@ -40,7 +41,11 @@ final class PipelinedCommand {
         return send.apply(pipeline);
     }
 
-    static PipelinedCommand of(KeyOperation<?> operation) {
+    /**
+     * {@code scriptsPerSlot}: on a Redis Cluster, where one script call may only touch keys of one slot, the claim
+     * script is called per slot.
+     */
+    static PipelinedCommand of(KeyOperation<?> operation, boolean scriptsPerSlot) {
         try {
             if (operation instanceof KeyOperation.ClaimKey op) {
                 return claimKey(op);
@@ -52,7 +57,7 @@ final class PipelinedCommand {
             } else if (operation instanceof KeyOperation.Release op) {
                 return release(op);
             }
-            return claim((KeyOperation.Claim) operation);
+            return claim((KeyOperation.Claim) operation, scriptsPerSlot);
         } catch (IllegalArgumentException e) {
             var failed = KeyOperation.Outcome.failed(e);
             return new PipelinedCommand(pipeline -> () -> failed);
@@ -96,7 +101,7 @@ final class PipelinedCommand {
      * holds (a replay) needs the claim script, in a second round trip, because its value must be written again on
      * this connection for WAIT to cover it; so does a key that expired between the two commands.
      */
-    private static PipelinedCommand claim(KeyOperation.Claim op) {
+    private static PipelinedCommand claim(KeyOperation.Claim op, boolean scriptsPerSlot) {
         var requests = op.requests();
         var keys = new ArrayList<byte[]>(requests.size());
         for (var request : requests) {
@@ -111,7 +116,7 @@ final class PipelinedCommand {
                         SetParams.setParams().nx().px(request.ttl().toMillis())));
                 gets.add(pipeline.get(keys.get(i)));
             }
-            return new NewKeysFirst(requests, sets, gets);
+            return new NewKeysFirst(requests, sets, gets, scriptsPerSlot);
         });
     }
 
@@ -120,11 +125,14 @@ final class PipelinedCommand {
         private final List<ClaimRequest> requests;
         private final List<Response<String>> sets;
         private final List<Response<byte[]>> gets;
+        private final boolean scriptsPerSlot;
         /** What the SET and GET replies decide, read once; null where the claim script must decide. */
         private List<ClaimResult> firstPass;
 
-        NewKeysFirst(List<ClaimRequest> requests, List<Response<String>> sets, List<Response<byte[]>> gets) {
+        NewKeysFirst(List<ClaimRequest> requests, List<Response<String>> sets, List<Response<byte[]>> gets,
+                     boolean scriptsPerSlot) {
             this.requests = requests;
+            this.scriptsPerSlot = scriptsPerSlot;
             this.sets = sets;
             this.gets = gets;
         }
@@ -182,7 +190,7 @@ final class PipelinedCommand {
             if (pending.isEmpty()) {
                 return Optional.empty();
             }
-            var script = scriptClaim(pending.stream().map(requests::get).toList());
+            var script = scriptClaim(pending.stream().map(requests::get).toList(), scriptsPerSlot);
             return Optional.of(new PipelinedCommand(pipeline -> {
                 var reply = script.send(pipeline);
                 return () -> {
@@ -206,15 +214,25 @@ final class PipelinedCommand {
      * The claim script, one call per {@value RedisKeyStore#KEYS_PER_SCRIPT_CALL} keys: no single call holds Redis
      * (single-threaded) for longer than a few milliseconds.
      */
-    private static PipelinedCommand scriptClaim(List<ClaimRequest> requests) {
-        var chunks = new ArrayList<List<ClaimRequest>>();
+    private static PipelinedCommand scriptClaim(List<ClaimRequest> requests, boolean scriptsPerSlot) {
+        var groups = new java.util.LinkedHashMap<Integer, List<Integer>>(); // positions, by slot or all in one
+        for (int at = 0; at < requests.size(); at++) {
+            var request = requests.get(at);
+            int group = scriptsPerSlot ? ClusterSlots.slotOf(RedisKeys.of(request.namespace(), request.key())) : 0;
+            groups.computeIfAbsent(group, g -> new ArrayList<>()).add(at);
+        }
+        var chunks = new ArrayList<List<Integer>>();
+        for (var group : groups.values()) {
+            for (int from = 0; from < group.size(); from += RedisKeyStore.KEYS_PER_SCRIPT_CALL) {
+                chunks.add(group.subList(from, Math.min(group.size(), from + RedisKeyStore.KEYS_PER_SCRIPT_CALL)));
+            }
+        }
         var keys = new ArrayList<List<byte[]>>();
         var args = new ArrayList<List<byte[]>>();
-        for (int from = 0; from < requests.size(); from += RedisKeyStore.KEYS_PER_SCRIPT_CALL) {
-            var chunk = requests.subList(from, Math.min(requests.size(), from + RedisKeyStore.KEYS_PER_SCRIPT_CALL));
-            chunks.add(chunk);
-            keys.add(ClaimScript.keys(chunk));
-            args.add(ClaimScript.args(chunk));
+        for (var chunk : chunks) {
+            var chunkRequests = chunk.stream().map(requests::get).toList();
+            keys.add(ClaimScript.keys(chunkRequests));
+            args.add(ClaimScript.args(chunkRequests));
         }
         return new PipelinedCommand(pipeline -> {
             var replies = new ArrayList<Response<Object>>(chunks.size());
@@ -222,9 +240,12 @@ final class PipelinedCommand {
                 replies.add(pipeline.evalsha(bytes(ClaimScript.SHA1), keys.get(i), args.get(i)));
             }
             return () -> read(() -> {
-                var results = new ArrayList<ClaimResult>(requests.size());
+                var results = new ArrayList<ClaimResult>(java.util.Collections.nCopies(requests.size(), null));
                 for (int i = 0; i < replies.size(); i++) {
-                    results.addAll(ClaimScript.parse(replies.get(i).get(), chunks.get(i).size()));
+                    var parsed = ClaimScript.parse(replies.get(i).get(), chunks.get(i).size());
+                    for (int j = 0; j < parsed.size(); j++) {
+                        results.set(chunks.get(i).get(j), parsed.get(j));
+                    }
                 }
                 return results;
             });
@@ -245,6 +266,9 @@ final class PipelinedCommand {
             return KeyOperation.Outcome.of(parse.get());
         } catch (JedisNoScriptException e) {
             throw e;
+        } catch (JedisRedirectionException e) {
+            return KeyOperation.Outcome.failed(new ClusterRedirectException("Redis Cluster redirect: " + e.getMessage(),
+                    e));
         } catch (JedisDataException e) {
             if (RedisKeyStore.isRetryable(e)) {
                 throw e;

@@ -40,6 +40,7 @@ public final class RedisKeyStore implements KeyStore {
     static final int PROMOTION_CHECK_TIMEOUT_MILLIS = 300;
 
     private final RedisMasterLocator locator;
+    private final boolean scriptsPerSlot;
     private final RetryPolicy retry;
     private final Timer claimLatency;
     private final Counter reconnects;
@@ -76,8 +77,17 @@ public final class RedisKeyStore implements KeyStore {
     private boolean closed;
 
     public RedisKeyStore(RedisSettings settings, MeterRegistry registry, String clientName) {
-        this.locator = new RedisMasterLocator(settings, clientName);
-        this.retry = settings.retry();
+        this(new RedisMasterLocator(settings, clientName), settings.retry(), registry, false);
+    }
+
+    /**
+     * A session on the master {@code locator} finds: on a Redis Cluster, one shard's, whose scripts may only touch one
+     * slot each ({@code scriptsPerSlot}).
+     */
+    RedisKeyStore(RedisMasterLocator locator, RetryPolicy retry, MeterRegistry registry, boolean scriptsPerSlot) {
+        this.locator = locator;
+        this.scriptsPerSlot = scriptsPerSlot;
+        this.retry = retry;
         this.claimLatency = Timer.builder("quondam.claim.latency")
                 .description("Time for one claim round trip to Redis (a batch counts once)")
                 .publishPercentiles(0.5, 0.99)
@@ -205,7 +215,7 @@ public final class RedisKeyStore implements KeyStore {
         }
         var commands = new ArrayList<PipelinedCommand>(operations.size());
         for (var operation : operations) {
-            commands.add(PipelinedCommand.of(operation));
+            commands.add(PipelinedCommand.of(operation, scriptsPerSlot));
         }
         long mayWrite = operations.stream().filter(KeyOperation::mayWrite).count();
         long start = System.nanoTime();
@@ -511,7 +521,8 @@ public final class RedisKeyStore implements KeyStore {
     static boolean isRetryable(JedisDataException e) {
         String message = String.valueOf(e.getMessage());
         return message.contains("READONLY") || message.contains("NOREPLICAS") || message.startsWith("LOADING")
-                || message.contains("MASTERDOWN") || message.startsWith("TRYAGAIN") || message.startsWith("BUSY");
+                || message.contains("MASTERDOWN") || message.startsWith("TRYAGAIN") || message.startsWith("BUSY")
+                || message.startsWith("CLUSTERDOWN");
     }
 
     private Jedis connection() {

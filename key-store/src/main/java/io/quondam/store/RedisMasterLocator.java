@@ -12,9 +12,10 @@ import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Opens authenticated connections to the current Redis master: asked of the Sentinels in turn, then confirmed with
- * ROLE, because a Sentinel may still name the old master for a moment during a failover. All reads and writes of the
- * claim protocol go to the master.
+ * Opens authenticated connections to the current Redis master: asked of the Sentinels in turn (or, on a Redis
+ * Cluster, the master of one slot asked of the cluster's nodes in turn), then confirmed with ROLE, because a Sentinel
+ * or a node may still name the old master for a moment during a failover. All reads and writes of the claim protocol
+ * go to the master.
  */
 final class RedisMasterLocator {
     private static final Logger log = LoggerFactory.getLogger(RedisMasterLocator.class);
@@ -22,12 +23,42 @@ final class RedisMasterLocator {
     private final RedisSettings settings;
     private final JedisClientConfig redisConfig;
     private final JedisClientConfig sentinelConfig;
+    /** On a Redis Cluster, the slot whose master this locator finds; -1 otherwise. */
+    private final int slot;
 
     RedisMasterLocator(RedisSettings settings, String clientName) {
+        this(settings, clientName, -1);
+    }
+
+    private RedisMasterLocator(RedisSettings settings, String clientName, int slot) {
         this.settings = settings;
         SSLSocketFactory tls = settings.tls().enabled() ? settings.tls().socketFactory() : null;
         this.redisConfig = clientConfig(settings, settings.user(), settings.password(), clientName, tls);
         this.sentinelConfig = clientConfig(settings, "", settings.sentinelPassword(), clientName, tls);
+        this.slot = slot;
+    }
+
+    /** A locator of the master that serves {@code slot} of a Redis Cluster. */
+    static RedisMasterLocator forSlot(RedisSettings settings, String clientName, int slot) {
+        if (settings.mode() != RedisSettings.Mode.CLUSTER || slot < 0 || slot >= ClusterSlots.SLOTS) {
+            throw new IllegalArgumentException("a slot's master needs cluster mode and a slot 0-16383, was "
+                    + settings.mode() + " and " + slot);
+        }
+        return new RedisMasterLocator(settings, clientName, slot);
+    }
+
+    /** The cluster's slot map, asked of its nodes in turn (cluster mode only). */
+    ClusterSlots clusterSlots() {
+        JedisException last = null;
+        for (String node : settings.nodes()) {
+            try (var jedis = new Jedis(HostAndPort.from(node), redisConfig)) {
+                return ClusterSlots.parse(jedis.clusterSlots());
+            } catch (JedisException e) {
+                last = e;
+                log.debug("Cluster node {} did not give its slot map: {}", node, e.getMessage());
+            }
+        }
+        throw new JedisConnectionException("no node of " + settings.nodes() + " gave the cluster's slot map", last);
     }
 
     private static JedisClientConfig clientConfig(RedisSettings settings, String user, String password, String name,
@@ -55,7 +86,7 @@ final class RedisMasterLocator {
             var address = HostAndPort.from(settings.address());
             return new MasterConnection(address, address, new Jedis(address, redisConfig));
         }
-        var announced = askSentinels();
+        var announced = settings.mode() == RedisSettings.Mode.CLUSTER ? clusterSlots().masterOf(slot) : askSentinels();
         var reachable = reachableAddress(announced);
         var connection = new MasterConnection(announced, reachable, new Jedis(reachable, redisConfig));
         try {

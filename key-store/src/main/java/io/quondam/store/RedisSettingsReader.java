@@ -15,6 +15,7 @@ public final class RedisSettingsReader {
                 "127.0.0.1:26379,127.0.0.1:26380,127.0.0.1:26381");
         String masterName = settings.nonEmpty("QUONDAM_REDIS_MASTER_NAME", "quondam");
         String address = settings.address("QUONDAM_REDIS_ADDRESS", "127.0.0.1:6379");
+        var nodes = settings.addresses("QUONDAM_REDIS_NODES", "127.0.0.1:7000,127.0.0.1:7001,127.0.0.1:7002");
         String user = settings.string("QUONDAM_REDIS_USER", "");
         String password = settings.required("QUONDAM_REDIS_PASSWORD",
                 "the Redis password (set it to the empty string only for a Redis without AUTH)");
@@ -35,14 +36,15 @@ public final class RedisSettingsReader {
         }
         var retry = new RetryPolicy(attempts, backoff, maxBackoff);
         var addressMap = settings.addressPairs("QUONDAM_REDIS_ADDRESS_MAP", "");
-        if (mode == RedisSettings.Mode.STANDALONE && !addressMap.isEmpty()) {
+        if (mode != RedisSettings.Mode.SENTINEL && !addressMap.isEmpty()) {
             // Only a Sentinel announces addresses; ignoring the map silently would hide a mistaken setup.
             settings.problem("QUONDAM_REDIS_ADDRESS_MAP applies only when QUONDAM_REDIS_MODE=sentinel");
         }
         var tls = readTls(settings);
         // Where a problem was recorded, fall back to a placeholder: validate() throws before it is used.
         return new RedisSettings(mode, sentinels.isEmpty() ? List.of("127.0.0.1:26379") : sentinels,
-                masterName.isEmpty() ? "quondam" : masterName, address.isBlank() ? "127.0.0.1:6379" : address, user,
+                masterName.isEmpty() ? "quondam" : masterName, address.isBlank() ? "127.0.0.1:6379" : address,
+                nodes.isEmpty() ? List.of("127.0.0.1:7000") : nodes, user,
                 password, sentinelPassword, connectTimeout, socketTimeout, retry, addressMap, tls);
     }
 

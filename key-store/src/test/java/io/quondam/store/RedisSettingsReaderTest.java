@@ -31,6 +31,29 @@ class RedisSettingsReaderTest {
     }
 
     @Test
+    void shouldReadAClusterThroughItsNodes() {
+        var settings = settings(Map.of("QUONDAM_REDIS_MODE", "cluster",
+                "QUONDAM_REDIS_NODES", "redis-0.redis:6379, redis-1.redis:6379"));
+
+        var redis = RedisSettingsReader.read(settings);
+
+        settings.validate();
+        assertThat(redis.mode()).isEqualTo(RedisSettings.Mode.CLUSTER);
+        assertThat(redis.nodes()).containsExactly("redis-0.redis:6379", "redis-1.redis:6379");
+    }
+
+    @Test
+    void shouldRefuseAnAddressMapOutsideSentinelMode() {
+        var settings = settings(Map.of("QUONDAM_REDIS_MODE", "cluster",
+                "QUONDAM_REDIS_ADDRESS_MAP", "10.0.0.5:6379=127.0.0.1:16379"));
+
+        RedisSettingsReader.read(settings);
+
+        assertThatThrownBy(settings::validate).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("QUONDAM_REDIS_ADDRESS_MAP applies only when QUONDAM_REDIS_MODE=sentinel");
+    }
+
+    @Test
     void shouldReadAnnouncedToReachableAddressPairs() {
         var settings = settings(Map.of("QUONDAM_REDIS_ADDRESS_MAP",
                 "10.0.0.5:6379=127.0.0.1:16379, 10.0.0.6:6379 = redis-b.example.net:16380"));

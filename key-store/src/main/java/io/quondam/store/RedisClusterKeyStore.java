@@ -1,0 +1,305 @@
+package io.quondam.store;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The claim protocol on a Redis Cluster: one {@link RedisKeyStore} session per shard, each on its shard's master with
+ * the same durability rule (WAIT on the connection that wrote, every online replica of that shard), and a slot map to
+ * route each key to its shard. A group of operations is split by shard and the shards' pipelines run in parallel; a
+ * claim of many keys is split into one claim per shard and its results put back in order. A key whose slot has moved
+ * (MOVED, ASK) was not written: it is sent again where the refreshed slot map says, a few times at most.
+ *
+ * <p>Thread-safe, but calls are serialised, as {@link RedisKeyStore}'s: give each stream thread its own instance.
+ */
+public final class RedisClusterKeyStore implements KeyStore {
+    private static final Logger log = LoggerFactory.getLogger(RedisClusterKeyStore.class);
+    /** How many times a redirected key is routed again before its operation fails. */
+    static final int MAX_REDIRECTS = 5;
+
+    private final RedisSettings settings;
+    private final MeterRegistry registry;
+    private final String clientName;
+    private final RedisMasterLocator seeds;
+    private final Map<Integer, RedisKeyStore> shards = new TreeMap<>();
+    private final ExecutorService parallel;
+    private ClusterSlots slots;
+    private boolean closed;
+
+    public RedisClusterKeyStore(RedisSettings settings, MeterRegistry registry, String clientName) {
+        if (settings.mode() != RedisSettings.Mode.CLUSTER) {
+            throw new IllegalArgumentException("a cluster key store needs QUONDAM_REDIS_MODE=cluster");
+        }
+        this.settings = settings;
+        this.registry = registry;
+        this.clientName = clientName;
+        this.seeds = new RedisMasterLocator(settings, clientName);
+        this.parallel = Executors.newCachedThreadPool(runnable -> {
+            var thread = new Thread(runnable, clientName + "-shard");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
+        return requests.isEmpty() ? List.of() : runOne(new KeyOperation.Claim(requests));
+    }
+
+    @Override
+    public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
+        return runOne(new KeyOperation.ClaimKey(namespace, key, owner, ttl, fingerprint));
+    }
+
+    @Override
+    public CompleteResult complete(String namespace, String key, String owner, String response,
+                                   Optional<String> fingerprint) {
+        return runOne(new KeyOperation.Complete(namespace, key, owner, response, fingerprint));
+    }
+
+    @Override
+    public Optional<KeyStatus> status(String namespace, String key) {
+        return runOne(new KeyOperation.Status(namespace, key));
+    }
+
+    @Override
+    public boolean release(String namespace, String key) {
+        return runOne(new KeyOperation.Release(namespace, key));
+    }
+
+    private <T> T runOne(KeyOperation<T> operation) {
+        return runAll(List.of(operation)).get(0).get();
+    }
+
+    @Override
+    public synchronized List<KeyOperation.Outcome> runAll(List<? extends KeyOperation<?>> operations) {
+        return run(operations, (store, group) -> new Ran(store.runAll(group), false)).outcomes();
+    }
+
+    /** Confirmed in the same round trip only when every shard that took part confirmed its own writes so. */
+    @Override
+    public synchronized Ran runAllAwaiting(List<? extends KeyOperation<?>> operations, int minReplicas,
+                                           Duration timeout) {
+        return run(operations, (store, group) -> store.runAllAwaiting(group, minReplicas, timeout));
+    }
+
+    /** Every shard session that wrote since its last confirmation waits for its own replicas, in parallel. */
+    @Override
+    public synchronized void awaitReplication(int minReplicas, Duration timeout) {
+        var stores = List.copyOf(shards.values());
+        var waits = new ArrayList<Future<?>>(stores.size());
+        for (var store : stores) {
+            waits.add(parallel.submit(() -> store.awaitReplication(minReplicas, timeout)));
+        }
+        join(waits);
+    }
+
+    private interface ShardRun {
+        Ran run(RedisKeyStore store, List<KeyOperation<?>> group);
+    }
+
+    /**
+     * One part of an operation bound for one shard: the operation itself, or for a claim of many keys those of its
+     * requests ({@code positions} in the original) that live on one shard.
+     */
+    private record Part(int operation, KeyOperation<?> op, int[] positions) {
+    }
+
+    private Ran run(List<? extends KeyOperation<?>> operations, ShardRun shardRun) {
+        if (closed) {
+            throw new IllegalStateException("key store is closed");
+        }
+        var outcomes = new KeyOperation.Outcome[operations.size()];
+        var claimResults = new ClaimResult[operations.size()][];
+        var pending = new ArrayList<Part>();
+        for (int i = 0; i < operations.size(); i++) {
+            var op = operations.get(i);
+            if (op instanceof KeyOperation.Claim claim) {
+                claimResults[i] = new ClaimResult[claim.requests().size()];
+                pending.add(new Part(i, op, allPositions(claim.requests().size())));
+            } else {
+                pending.add(new Part(i, op, new int[0]));
+            }
+        }
+        boolean confirmed = true;
+        for (int round = 0; !pending.isEmpty(); round++) {
+            if (round > 0) {
+                refreshSlots();
+            }
+            var byShard = split(pending, outcomes);
+            pending = new ArrayList<>();
+            var runs = new LinkedHashMap<Integer, Future<Ran>>();
+            for (var shard : byShard.entrySet()) {
+                var store = shard(shard.getKey());
+                var group = shard.getValue().stream().<KeyOperation<?>>map(Part::op).toList();
+                runs.put(shard.getKey(), parallel.submit(() -> shardRun.run(store, group)));
+            }
+            for (var shard : byShard.entrySet()) {
+                var ran = join(runs.get(shard.getKey()));
+                confirmed &= ran.confirmed();
+                var parts = shard.getValue();
+                for (int j = 0; j < parts.size(); j++) {
+                    var part = parts.get(j);
+                    var outcome = ran.outcomes().get(j);
+                    if (outcome.failure() instanceof ClusterRedirectException redirect) {
+                        if (round + 1 >= MAX_REDIRECTS) {
+                            outcomes[part.operation()] = outcome;
+                        } else {
+                            log.debug("Routing again after a redirect: {}", redirect.getMessage());
+                            pending.add(part);
+                        }
+                    } else {
+                        record(part, outcome, outcomes, claimResults);
+                    }
+                }
+            }
+        }
+        var merged = new ArrayList<KeyOperation.Outcome>(operations.size());
+        for (int i = 0; i < operations.size(); i++) {
+            merged.add(outcomes[i] != null ? outcomes[i] : KeyOperation.Outcome.of(List.of(claimResults[i])));
+        }
+        return new Ran(merged, confirmed);
+    }
+
+    private static int[] allPositions(int size) {
+        int[] positions = new int[size];
+        for (int i = 0; i < size; i++) {
+            positions[i] = i;
+        }
+        return positions;
+    }
+
+    /**
+     * The parts by the anchor of their shard, a claim of many keys split into one part per shard. An operation whose
+     * key is invalid fails here, before anything is sent, as it would on one master.
+     */
+    private Map<Integer, List<Part>> split(List<Part> parts, KeyOperation.Outcome[] outcomes) {
+        var map = slots();
+        var byShard = new TreeMap<Integer, List<Part>>();
+        for (var part : parts) {
+            try {
+                if (part.op() instanceof KeyOperation.Claim claim) {
+                    var positionsByShard = new TreeMap<Integer, List<Integer>>();
+                    for (int at = 0; at < claim.requests().size(); at++) {
+                        var request = claim.requests().get(at);
+                        int anchor = map.anchorOf(ClusterSlots.slotOf(RedisKeys.of(request.namespace(),
+                                request.key())));
+                        positionsByShard.computeIfAbsent(anchor, a -> new ArrayList<>()).add(at);
+                    }
+                    for (var shard : positionsByShard.entrySet()) {
+                        var requests = shard.getValue().stream().map(claim.requests()::get).toList();
+                        int[] positions = shard.getValue().stream().mapToInt(at -> part.positions()[at]).toArray();
+                        byShard.computeIfAbsent(shard.getKey(), a -> new ArrayList<>())
+                                .add(new Part(part.operation(), new KeyOperation.Claim(requests), positions));
+                    }
+                } else {
+                    int anchor = map.anchorOf(ClusterSlots.slotOf(keyOf(part.op())));
+                    byShard.computeIfAbsent(anchor, a -> new ArrayList<>()).add(part);
+                }
+            } catch (IllegalArgumentException e) {
+                outcomes[part.operation()] = KeyOperation.Outcome.failed(e);
+            }
+        }
+        return byShard;
+    }
+
+    private static byte[] keyOf(KeyOperation<?> op) {
+        if (op instanceof KeyOperation.ClaimKey claimKey) {
+            return RedisKeys.of(claimKey.namespace(), claimKey.key());
+        } else if (op instanceof KeyOperation.Complete complete) {
+            return RedisKeys.of(complete.namespace(), complete.key());
+        } else if (op instanceof KeyOperation.Status status) {
+            return RedisKeys.of(status.namespace(), status.key());
+        } else if (op instanceof KeyOperation.Release release) {
+            return RedisKeys.of(release.namespace(), release.key());
+        }
+        throw new IllegalStateException("no single key in " + op);
+    }
+
+    /** A part's outcome into its operation's: a claim's results go to their places, its first failure fails it. */
+    private static void record(Part part, KeyOperation.Outcome outcome, KeyOperation.Outcome[] outcomes,
+                               ClaimResult[][] claimResults) {
+        if (!(part.op() instanceof KeyOperation.Claim)) {
+            outcomes[part.operation()] = outcome;
+        } else if (outcome.failure() != null) {
+            if (outcomes[part.operation()] == null) {
+                outcomes[part.operation()] = outcome;
+            }
+        } else {
+            @SuppressWarnings("unchecked")
+            var results = (List<ClaimResult>) outcome.result();
+            for (int j = 0; j < results.size(); j++) {
+                claimResults[part.operation()][part.positions()[j]] = results.get(j);
+            }
+        }
+    }
+
+    private ClusterSlots slots() {
+        if (slots == null) {
+            refreshSlots();
+        }
+        return slots;
+    }
+
+    private void refreshSlots() {
+        try {
+            slots = seeds.clusterSlots();
+        } catch (redis.clients.jedis.exceptions.JedisException e) {
+            throw new KeyStoreUnavailableException("cannot read the Redis Cluster's slot map: " + e.getMessage(), e);
+        }
+    }
+
+    /** The session of the shard whose lowest slot is {@code anchor}, opened on first use. */
+    private RedisKeyStore shard(int anchor) {
+        return shards.computeIfAbsent(anchor, a -> new RedisKeyStore(RedisMasterLocator.forSlot(settings, clientName,
+                a), settings.retry(), registry, true));
+    }
+
+    private static void join(List<Future<?>> futures) {
+        RuntimeException first = null;
+        for (var future : futures) {
+            try {
+                join(future);
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static <T> T join(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeyStoreUnavailableException("interrupted while waiting for a shard", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new KeyStoreException("a shard failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        shards.values().forEach(RedisKeyStore::close);
+        shards.clear();
+        parallel.shutdownNow();
+    }
+}

@@ -1,0 +1,68 @@
+package io.quondam.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quondam.stack.LocalRedisCluster;
+import io.quondam.stack.StackOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The key-store contract on a Redis Cluster of three shards, each a master and a replica, as the service user. */
+class RedisClusterKeyStoreIT extends KeyStoreContract {
+    private static LocalRedisCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalRedisCluster.start(Path.of("target", "it-cluster"), 3, "cluster-admin-secret");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static RedisSettings settings() {
+        return RedisSettings.cluster(cluster.seeds(), "")
+                .withUser(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD);
+    }
+
+    @Override
+    protected KeyStore newSession() {
+        return new RedisClusterKeyStore(settings(), new SimpleMeterRegistry(), "contract");
+    }
+
+    /** A batch spread over every shard comes back in order, and every shard's replica holds its part. */
+    @Test
+    void shouldSplitABatchOverTheShardsAndConfirmEachOnItsReplica() {
+        try (var store = newSession()) {
+            var requests = new ArrayList<ClaimRequest>();
+            for (int i = 0; i < 300; i++) {
+                requests.add(new ClaimRequest("cluster-batch", "k" + i, "owner-" + i, Duration.ofMinutes(5)));
+            }
+            var results = store.claimAll(requests);
+            assertThat(results).hasSize(300);
+            for (int i = 0; i < 300; i++) {
+                assertThat(results.get(i)).isEqualTo(new ClaimResult.Claimed("owner-" + i));
+            }
+            store.awaitReplication(1, Duration.ofSeconds(5));
+
+            var perShard = new HashMap<Integer, Integer>();
+            for (var request : requests) {
+                int slot = ClusterSlots.slotOf(RedisKeys.of(request.namespace(), request.key()));
+                perShard.merge(slot * 3 / ClusterSlots.SLOTS, 1, Integer::sum);
+            }
+            assertThat(perShard).hasSize(3).allSatisfy((shard, keys) -> assertThat(keys).isBetween(70, 130));
+            assertThat(store.claimAll(List.of(requests.get(7), requests.get(250))))
+                    .containsExactly(new ClaimResult.Replayed("owner-7"), new ClaimResult.Replayed("owner-250"));
+        }
+    }
+}
