@@ -20,14 +20,18 @@ import org.slf4j.LoggerFactory;
  * the same durability rule (WAIT on the connection that wrote, every online replica of that shard), and a slot map to
  * route each key to its shard. A group of operations is split by shard and the shards' pipelines run in parallel; a
  * claim of many keys is split into one claim per shard and its results put back in order. A key whose slot has moved
- * (MOVED, ASK) was not written: it is sent again where the refreshed slot map says, a few times at most.
+ * (MOVED, ASK) was not written: it is sent again where the refreshed slot map says, with a growing pause, a few times
+ * at most; a slot still moving then makes the call fail as unavailable, to be retried. (ASK is not followed to the
+ * importing node: the keys wait until the slot's move is complete.)
  *
  * <p>Thread-safe, but calls are serialised, as {@link RedisKeyStore}'s: give each stream thread its own instance.
  */
 public final class RedisClusterKeyStore implements KeyStore {
     private static final Logger log = LoggerFactory.getLogger(RedisClusterKeyStore.class);
     /** How many times a redirected key is routed again before its operation fails. */
-    static final int MAX_REDIRECTS = 5;
+    static final int MAX_REDIRECTS = 6;
+    /** The pause before routing redirected keys again, doubled each time: 0.1 + 0.2 + ... + 1.6 s in all. */
+    static final Duration REDIRECT_BACKOFF = Duration.ofMillis(100);
 
     private final RedisSettings settings;
     private final MeterRegistry registry;
@@ -136,6 +140,7 @@ public final class RedisClusterKeyStore implements KeyStore {
         boolean confirmed = true;
         for (int round = 0; !pending.isEmpty(); round++) {
             if (round > 0) {
+                pause(REDIRECT_BACKOFF.multipliedBy(1L << (round - 1)));
                 refreshSlots();
             }
             var byShard = split(pending, outcomes);
@@ -155,7 +160,9 @@ public final class RedisClusterKeyStore implements KeyStore {
                     var outcome = ran.outcomes().get(j);
                     if (outcome.failure() instanceof ClusterRedirectException redirect) {
                         if (round + 1 >= MAX_REDIRECTS) {
-                            outcomes[part.operation()] = outcome;
+                            outcomes[part.operation()] = KeyOperation.Outcome.failed(new KeyStoreUnavailableException(
+                                    "a key's slot is still moving between shards after " + MAX_REDIRECTS
+                                            + " attempts: " + redirect.getMessage(), redirect));
                         } else {
                             log.debug("Routing again after a redirect: {}", redirect.getMessage());
                             pending.add(part);
@@ -292,6 +299,15 @@ public final class RedisClusterKeyStore implements KeyStore {
                 throw runtime;
             }
             throw new KeyStoreException("a shard failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeyStoreUnavailableException("interrupted while a slot moved", e);
         }
     }
 

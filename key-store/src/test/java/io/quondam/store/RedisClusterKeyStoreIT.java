@@ -65,4 +65,35 @@ class RedisClusterKeyStoreIT extends KeyStoreContract {
                     .containsExactly(new ClaimResult.Replayed("owner-7"), new ClaimResult.Replayed("owner-250"));
         }
     }
+
+    /**
+     * A slot moves to another shard with its keys while a session still holds the old slot map: the session follows
+     * MOVED, finds the key where it went, and neither claims it again nor loses its owner.
+     */
+    @Test
+    void shouldFollowAKeyWhoseSlotMovedToAnotherShard() {
+        try (var store = newSession()) {
+            assertThat(store.claim("cluster-move", "moving", "owner-1", Duration.ofMinutes(5)))
+                    .isEqualTo(new ClaimResult.Claimed("owner-1"));
+            store.awaitReplication(1, Duration.ofSeconds(5));
+            int slot = ClusterSlots.slotOf(RedisKeys.of("cluster-move", "moving"));
+            int source = masterPortOf(slot);
+            int target = cluster.masterPorts().stream().filter(port -> port != source).findFirst().orElseThrow();
+
+            cluster.moveSlot(slot, source, target);
+
+            assertThat(store.claim("cluster-move", "moving", "owner-1", Duration.ofMinutes(5)))
+                    .isEqualTo(new ClaimResult.Replayed("owner-1"));
+            assertThat(store.claim("cluster-move", "moving", "owner-2", Duration.ofMinutes(5)))
+                    .isEqualTo(new ClaimResult.Duplicate("owner-1"));
+            store.awaitReplication(1, Duration.ofSeconds(5));
+        }
+    }
+
+    /** The master that serves {@code slot} now, as the cluster's first node says. */
+    private static int masterPortOf(int slot) {
+        try (var jedis = cluster.node(cluster.masterPorts().get(0)).endpoint().connect(Duration.ofSeconds(2))) {
+            return ClusterSlots.parse(jedis.clusterSlots()).masterOf(slot).getPort();
+        }
+    }
 }

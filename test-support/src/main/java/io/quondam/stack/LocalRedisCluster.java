@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.MigrateParams;
 
 /**
  * A Redis Cluster on 127.0.0.1 from the same redis-server binary as the local stack: {@code shards} masters, each
@@ -30,6 +31,8 @@ public final class LocalRedisCluster implements AutoCloseable {
     private final Map<Integer, RedisNode> nodes = new LinkedHashMap<>();
     private final List<Integer> masterPorts;
     private final List<Integer> replicaPorts;
+    /** Stops the nodes if the JVM exits without {@link #close}: no redis-server outlives the test or the bench. */
+    private final Thread shutdownHook = new Thread(this::stopNodes, "local-redis-cluster-shutdown");
 
     private LocalRedisCluster(StackLayout layout, String password, List<Integer> ports, int shards) {
         this.layout = layout;
@@ -47,6 +50,7 @@ public final class LocalRedisCluster implements AutoCloseable {
         layout.resetForNewStack();
         var cluster = new LocalRedisCluster(layout, password,
                 FreePorts.allocateWithCompanion(2 * shards, BUS_PORT_OFFSET), shards);
+        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.form(RedisServerBinary.locate(layout.binDir()));
             return cluster;
@@ -113,6 +117,33 @@ public final class LocalRedisCluster implements AutoCloseable {
         return nodes.get(port).endpoint().connect(TIMEOUT);
     }
 
+    /**
+     * Moves {@code slot} from {@code sourcePort}'s master to {@code targetPort}'s, keys and all, as a resharding does:
+     * IMPORTING on the target, MIGRATING on the source, MIGRATE of every key in the slot, then the slot's new owner
+     * announced to every master. Between the MIGRATE and the announcement the source answers ASK for moved keys;
+     * afterwards every node answers MOVED.
+     */
+    public void moveSlot(int slot, int sourcePort, int targetPort) {
+        try (var source = connect(sourcePort); var target = connect(targetPort)) {
+            String sourceId = source.clusterMyId();
+            String targetId = target.clusterMyId();
+            target.clusterSetSlotImporting(slot, sourceId);
+            source.clusterSetSlotMigrating(slot, targetId);
+            for (var keys = source.clusterGetKeysInSlotBinary(slot, 100); !keys.isEmpty();
+                    keys = source.clusterGetKeysInSlotBinary(slot, 100)) {
+                source.migrate("127.0.0.1", targetPort, 0, 5_000, MigrateParams.migrateParams().auth(password),
+                        keys.toArray(new byte[0][]));
+            }
+            for (int port : masterPorts) {
+                if (nodes.get(port).isAlive()) {
+                    try (var master = connect(port)) {
+                        master.clusterSetSlotNode(slot, targetId);
+                    }
+                }
+            }
+        }
+    }
+
     /** Masters first, then their replicas in the same order. */
     public List<Integer> allPorts() {
         var all = new ArrayList<>(masterPorts);
@@ -147,6 +178,15 @@ public final class LocalRedisCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        stopNodes();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down and runs the hook itself
+        }
+    }
+
+    private void stopNodes() {
         for (var node : nodes.values()) {
             node.process().stop(TIMEOUT);
         }

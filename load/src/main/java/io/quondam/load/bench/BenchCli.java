@@ -42,12 +42,14 @@ public final class BenchCli {
         var apiDuration = settings.duration("BENCH_API_DURATION", "20s", Duration.ofSeconds(1), Duration.ofHours(1));
         String variantNames = settings.string("BENCH_VARIANTS", "");
         // Which parts run, in this order: claim memory (first, on an empty keyspace), the processor variants,
-        // key-api throughput, the failover stall.
-        var parts = List.of(settings.string("BENCH_PARTS", "memory,processor,keyApi,failover").split(",")).stream()
+        // key-api throughput, the failover stall; then, once the stack is down, the key store on Redis Clusters.
+        var allParts = List.of("memory", "processor", "keyApi", "failover", "cluster");
+        var parts = List.of(settings.string("BENCH_PARTS", String.join(",", allParts)).split(",")).stream()
                 .map(String::trim).toList();
-        if (parts.isEmpty() || !List.of("memory", "processor", "keyApi", "failover").containsAll(parts)) {
-            settings.problem("BENCH_PARTS=" + parts + " must name some of memory, processor, keyApi, failover");
+        if (parts.isEmpty() || !allParts.containsAll(parts)) {
+            settings.problem("BENCH_PARTS=" + parts + " must name some of " + String.join(", ", allParts));
         }
+        int clusterClaims = settings.integer("BENCH_CLUSTER_CLAIMS", 300_000, 10_000, 10_000_000);
         int memoryKeys = settings.integer("BENCH_MEMORY_KEYS", 1_000_000, 1_000, 50_000_000);
         int failoverKeys = settings.integer("BENCH_FAILOVER_KEYS", 2_000_000, 0, 50_000_000);
         Path output = Path.of(settings.nonEmpty("BENCH_OUTPUT", "load/target/bench")).toAbsolutePath();
@@ -99,6 +101,11 @@ public final class BenchCli {
                 results.failover(new FailoverStall(stack, keyApi, dir.resolve("streams"), System.out)
                         .run(failoverKeys));
             }
+        }
+        if (parts.contains("cluster")) {
+            System.out.printf("key store on Redis Clusters of 1, 2 and 3 shards: %,d new claims each%n",
+                    clusterClaims);
+            results.cluster(new ClusterScaling(dir, System.out).run(clusterClaims, List.of(1, 2, 3)));
         }
         System.out.println();
         System.out.println(results.table());

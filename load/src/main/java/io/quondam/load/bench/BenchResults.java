@@ -19,6 +19,7 @@ final class BenchResults {
     private final List<ApiRun> apiRuns = new ArrayList<>();
     private FailoverStall.Result failover;
     private ClaimMemory.Result memory;
+    private List<ClusterScaling.Row> cluster = List.of();
 
     /**
      * The key-api rows at one number of clients: with WAIT, without, and plain {@code SET NX PX} on as many
@@ -52,6 +53,10 @@ final class BenchResults {
         this.memory = result;
     }
 
+    void cluster(List<ClusterScaling.Row> rows) {
+        this.cluster = List.copyOf(rows);
+    }
+
     /** A row's rate divided by the baseline's, or "-" when the run left that baseline out. */
     private String ratio(ProcessorBench.Row row, ProcessorBench.Variant baseline) {
         return rows.stream().filter(r -> r.variant() == baseline).findFirst()
@@ -71,6 +76,9 @@ final class BenchResults {
         }
         apiTables(text);
         failoverLine(text);
+        if (!cluster.isEmpty()) {
+            text.append('\n').append(ClusterScaling.table(cluster));
+        }
         return text.toString();
     }
 
@@ -154,6 +162,9 @@ final class BenchResults {
         json.put("machine", machine);
         json.put("records", records);
         json.put("processor", ProcessorBench.toJson(rows));
+        if (!cluster.isEmpty()) {
+            json.put("cluster", cluster);
+        }
         if (memory != null) {
             json.put("claimMemory", Map.of("claims", memory.keys(), "newKeys", memory.newKeys(),
                     "masterBytesPerKey", memory.masterBytesPerKey(), "replicaBytesPerKey",
