@@ -4,12 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quondam.store.ClaimRequest;
-import io.quondam.store.ClaimResult;
-import io.quondam.store.CompleteResult;
-import io.quondam.store.KeyClaim;
 import io.quondam.store.KeyOperation;
-import io.quondam.store.KeyStatus;
+import io.quondam.store.KeyOperationStore;
 import io.quondam.store.KeyStore;
 import io.quondam.store.KeyStoreUnavailableException;
 import io.quondam.store.ReplicationException;
@@ -17,7 +13,6 @@ import io.quondam.store.ReplicationLagException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,7 +33,7 @@ import java.util.stream.Stream;
  * write is answered before {@code minReplicas} replicas hold it. A request waits for at most one group ahead of it
  * on a session; one that finds no session free within {@code queueTimeout} is answered "unavailable" (503).
  */
-public final class KeyStorePool implements KeyStore, KeyOperations {
+public final class KeyStorePool extends KeyOperationStore implements KeyOperations {
     /** How long a group is held through a failover by default: a few seconds more than the local stack's. */
     public static final Duration DEFAULT_FAILOVER_HOLD = Duration.ofSeconds(10);
     /** The most requests in one round trip: beyond it, a group would hold Redis (single-threaded) for too long. */
@@ -265,44 +260,18 @@ public final class KeyStorePool implements KeyStore, KeyOperations {
                 + " replica(s) yet; retry with the same owner: " + e.getMessage(), e);
     }
 
-    /** The blocking form of {@link #submit}, for callers that have a thread to spare (readiness checks, tests). */
-    private <T> T call(KeyOperation<T> operation) {
+    /**
+     * The blocking form of {@link #submit}, for callers that have a thread to spare (readiness checks, the legacy
+     * routes, tests). Like every write the API acknowledges, a claim or a release is answered only once the replicas
+     * hold it: a release answered earlier could be undone by a failover, and the key claimed a second time.
+     */
+    @Override
+    protected <T> T run(KeyOperation<T> operation) {
         try {
             return submit(operation).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
-    }
-
-    /** The legacy register: like every write the API acknowledges, answered only once the replicas hold it. */
-    @Override
-    public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
-        return call(new KeyOperation.Claim(requests));
-    }
-
-    @Override
-    public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
-        return call(new KeyOperation.ClaimKey(namespace, key, owner, ttl, fingerprint));
-    }
-
-    @Override
-    public CompleteResult complete(String namespace, String key, String owner, String response,
-                                   Optional<String> fingerprint) {
-        return call(new KeyOperation.Complete(namespace, key, owner, response, fingerprint));
-    }
-
-    @Override
-    public Optional<KeyStatus> status(String namespace, String key) {
-        return call(new KeyOperation.Status(namespace, key));
-    }
-
-    /**
-     * A release (DELETE /v1, the legacy consume) answered before the replicas hold it could be undone by a failover,
-     * and the key claimed or consumed a second time.
-     */
-    @Override
-    public boolean release(String namespace, String key) {
-        return call(new KeyOperation.Release(namespace, key));
     }
 
     /** Not offered: WAIT covers one connection's writes, and a pooled call does not know which session it used. */

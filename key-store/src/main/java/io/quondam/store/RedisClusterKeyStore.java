@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe, but calls are serialised, as {@link RedisKeyStore}'s: give each stream thread its own instance.
  */
-public final class RedisClusterKeyStore implements KeyStore {
+public final class RedisClusterKeyStore extends KeyOperationStore {
     private static final Logger log = LoggerFactory.getLogger(RedisClusterKeyStore.class);
     /** How many times a redirected key is routed again before its operation fails. */
     static final int MAX_REDIRECTS = 6;
@@ -58,32 +57,7 @@ public final class RedisClusterKeyStore implements KeyStore {
     }
 
     @Override
-    public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
-        return requests.isEmpty() ? List.of() : runOne(new KeyOperation.Claim(requests));
-    }
-
-    @Override
-    public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
-        return runOne(new KeyOperation.ClaimKey(namespace, key, owner, ttl, fingerprint));
-    }
-
-    @Override
-    public CompleteResult complete(String namespace, String key, String owner, String response,
-                                   Optional<String> fingerprint) {
-        return runOne(new KeyOperation.Complete(namespace, key, owner, response, fingerprint));
-    }
-
-    @Override
-    public Optional<KeyStatus> status(String namespace, String key) {
-        return runOne(new KeyOperation.Status(namespace, key));
-    }
-
-    @Override
-    public boolean release(String namespace, String key) {
-        return runOne(new KeyOperation.Release(namespace, key));
-    }
-
-    private <T> T runOne(KeyOperation<T> operation) {
+    protected <T> T run(KeyOperation<T> operation) {
         return runAll(List.of(operation)).get(0).get();
     }
 

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,7 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
  *
  * <p>Thread-safe, but calls are serialised: give each stream thread its own instance.
  */
-public final class RedisKeyStore implements KeyStore {
+public final class RedisKeyStore extends KeyOperationStore {
     private static final Logger log = LoggerFactory.getLogger(RedisKeyStore.class);
     static final int KEYS_PER_SCRIPT_CALL = 256;
     /** The most unconfirmed claims a session remembers to send again after a failover. */
@@ -111,32 +110,7 @@ public final class RedisKeyStore implements KeyStore {
     }
 
     @Override
-    public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
-        return requests.isEmpty() ? List.of() : runOne(new KeyOperation.Claim(requests));
-    }
-
-    @Override
-    public KeyClaim claimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint) {
-        return runOne(new KeyOperation.ClaimKey(namespace, key, owner, ttl, fingerprint));
-    }
-
-    @Override
-    public CompleteResult complete(String namespace, String key, String owner, String response,
-                                   Optional<String> fingerprint) {
-        return runOne(new KeyOperation.Complete(namespace, key, owner, response, fingerprint));
-    }
-
-    @Override
-    public Optional<KeyStatus> status(String namespace, String key) {
-        return runOne(new KeyOperation.Status(namespace, key));
-    }
-
-    @Override
-    public boolean release(String namespace, String key) {
-        return runOne(new KeyOperation.Release(namespace, key));
-    }
-
-    private <T> T runOne(KeyOperation<T> operation) {
+    protected <T> T run(KeyOperation<T> operation) {
         return runAll(List.of(operation)).get(0).get();
     }
 
@@ -315,11 +289,11 @@ public final class RedisKeyStore implements KeyStore {
         forgetUnconfirmed();
         List<ClaimResult> results;
         try {
-            results = runOne(new KeyOperation.Claim(claims));
+            results = run(new KeyOperation.Claim(claims));
         } catch (KeyStoreUnavailableException e) {
             // One retry budget can end before Sentinel has promoted a replica: give the failover another.
             log.warn("No master for the unconfirmed claims yet ({}); trying once more", e.getMessage());
-            results = runOne(new KeyOperation.Claim(claims));
+            results = run(new KeyOperation.Claim(claims));
         }
         claimsResent.increment(claims.size());
         for (int i = 0; i < results.size(); i++) {

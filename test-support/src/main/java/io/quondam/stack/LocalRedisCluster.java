@@ -89,9 +89,11 @@ public final class LocalRedisCluster implements AutoCloseable {
                 jedis.clusterReplicate(ids.get(masterPorts.get(i)));
             }
         }
+        // A master takes writes (min-replicas-to-write) once it counts its replica as good, not when the link is up.
         Await.until(FORM_TIMEOUT, () -> allPorts().stream().allMatch(this::clusterOk)
-                && replicaPorts.stream().allMatch(port -> nodes.get(port).replicationLinkUp()),
-                "the cluster to serve every slot and every replica to sync");
+                && replicaPorts.stream().allMatch(port -> nodes.get(port).replicationLinkUp())
+                && masterPorts.stream().allMatch(this::hasAGoodReplica),
+                "the cluster to serve every slot, every replica to sync and every master to take writes");
         LOG.info("Redis Cluster up in {} ms: masters {}, replicas {}, dir {}",
                 (System.nanoTime() - started) / 1_000_000, masterPorts, replicaPorts, layout.dir());
     }
@@ -100,6 +102,15 @@ public final class LocalRedisCluster implements AutoCloseable {
         try (var jedis = connect(port)) {
             return jedis.clusterNodes().lines().filter(line -> !line.contains("handshake")).count()
                     == allPorts().size();
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    private boolean hasAGoodReplica(int port) {
+        try (var jedis = connect(port)) {
+            return jedis.info("replication").lines().anyMatch(line -> line.startsWith("min_slaves_good_slaves:")
+                    && !line.strip().endsWith(":0"));
         } catch (JedisException e) {
             return false;
         }
