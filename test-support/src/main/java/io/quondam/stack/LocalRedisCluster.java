@@ -31,6 +31,7 @@ public final class LocalRedisCluster implements AutoCloseable {
     private final Map<Integer, RedisNode> nodes = new LinkedHashMap<>();
     private final List<Integer> masterPorts;
     private final List<Integer> replicaPorts;
+    private Path redisServer;
     /** Stops the nodes if the JVM exits without {@link #close}: no redis-server outlives the test or the bench. */
     private final Thread shutdownHook = new Thread(this::stopNodes, "local-redis-cluster-shutdown");
 
@@ -61,6 +62,7 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
 
     private void form(Path redisServer) {
+        this.redisServer = redisServer;
         long started = System.nanoTime();
         for (int port : allPorts()) {
             nodes.put(port, RedisNode.startClusterNode(redisServer, layout, port, password));
@@ -153,6 +155,28 @@ public final class LocalRedisCluster implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Waits until the node on {@code port} is a master that sees every slot served (say, after a failover). */
+    public void awaitMaster(int port, Duration timeout) {
+        Await.until(timeout, () -> {
+            try (var jedis = connect(port)) {
+                return jedis.info("replication").contains("role:master")
+                        && jedis.clusterInfo().contains("cluster_state:ok");
+            } catch (JedisException e) {
+                return false;
+            }
+        }, RedisNode.name(port) + " to serve as a master");
+    }
+
+    /** Starts a killed node again; it rejoins the cluster, empty, as a replica of whoever took its slots. */
+    public RedisNode restart(int port) {
+        if (node(port).isAlive()) {
+            throw new StackException(RedisNode.name(port) + " is still running");
+        }
+        var node = RedisNode.restartClusterNode(redisServer, layout, port, password);
+        nodes.put(port, node);
+        return node;
     }
 
     /** Masters first, then their replicas in the same order. */

@@ -47,6 +47,14 @@ public final class RedisNode {
                 password));
     }
 
+    /**
+     * Starts a cluster node again in its old directory, after a kill: its data is gone (no persistence), but its
+     * nodes.conf tells it which cluster it belongs to, so it rejoins, as a replica if its slots went to another.
+     */
+    static RedisNode restartClusterNode(Path redisServer, StackLayout layout, int port, String password) {
+        return start(redisServer, layout, RedisNodeConfig.clusterNode(port, layout.nodeDir(name(port)), password));
+    }
+
     private static RedisNode start(Path redisServer, StackLayout layout, RedisNodeConfig config) {
         String name = name(config.port());
         Path conf = config.dir().resolve("redis.conf");

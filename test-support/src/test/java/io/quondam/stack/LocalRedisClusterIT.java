@@ -75,12 +75,7 @@ class LocalRedisClusterIT {
         }
         cluster.node(master).process().kill9();
 
-        Await.until(Duration.ofSeconds(30), () -> {
-            try (var jedis = cluster.node(replica).endpoint().connect(TIMEOUT)) {
-                return jedis.info("replication").contains("role:master")
-                        && jedis.clusterInfo().contains("cluster_state:ok");
-            }
-        }, "the replica of the killed master to take over its slots");
+        cluster.awaitMaster(replica, Duration.ofSeconds(30));
         try (var jedis = asServiceUser(replica)) {
             assertThat(jedis.get(key)).isEqualTo("before");
         }
