@@ -13,14 +13,6 @@ final class ClaimScript {
     private ClaimScript() {
     }
 
-    static List<byte[]> keys(List<ClaimRequest> requests) {
-        var keys = new ArrayList<byte[]>(requests.size());
-        for (var request : requests) {
-            keys.add(RedisKeys.of(request.namespace(), request.key()));
-        }
-        return keys;
-    }
-
     static List<byte[]> args(List<ClaimRequest> requests) {
         var args = new ArrayList<byte[]>(requests.size() * 2);
         for (var request : requests) {

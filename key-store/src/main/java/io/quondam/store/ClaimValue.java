@@ -31,52 +31,60 @@ final class ClaimValue {
     }
 
     /**
-     * The owner of a stored value; a value that is not a claim is an error naming {@code key}. The first two
+     * The owner of a stored value; a value that is not a claim is an error naming {@code namespace/key}. The first two
      * {@code |} always end the full form's header: the owner, which may contain one, comes after them.
      */
-    static String owner(String key, byte[] value) {
+    static String owner(String namespace, String key, byte[] value) {
+        try {
+            return owner(value);
+        } catch (IllegalArgumentException e) {
+            throw new KeyStoreException("not a Quondam claim: " + namespace + "/" + key);
+        }
+    }
+
+    private static String owner(byte[] value) {
         if (value.length == 0) {
-            throw notAClaim(key);
+            throw notAClaim();
         }
         if (isBare(value)) {
             return new String(value, StandardCharsets.UTF_8);
         }
-        int first = separator(key, value, 1);
-        int second = separator(key, value, first + 1);
-        long ownerLength = digits(key, value, 1, first);
-        digits(key, value, first + 1, second); // the fingerprint's length: only its presence matters here
+        int first = separator(value, 1);
+        int second = separator(value, first + 1);
+        long ownerLength = digits(value, 1, first);
+        digits(value, first + 1, second); // the fingerprint's length: only its presence matters here
         int ownerFrom = second + 1;
         if (ownerFrom + ownerLength > value.length) {
-            throw notAClaim(key);
+            throw notAClaim();
         }
         return new String(value, ownerFrom, (int) ownerLength, StandardCharsets.UTF_8);
     }
 
-    private static int separator(String key, byte[] value, int from) {
+    private static int separator(byte[] value, int from) {
         for (int at = from; at < value.length; at++) {
             if (value[at] == '|') {
                 return at;
             }
         }
-        throw notAClaim(key);
+        throw notAClaim();
     }
 
     /** The number written in {@code value[from, to)}: 1 to 18 ASCII digits. */
-    private static long digits(String key, byte[] value, int from, int to) {
+    private static long digits(byte[] value, int from, int to) {
         if (to == from || to - from > 18) {
-            throw notAClaim(key);
+            throw notAClaim();
         }
         long number = 0;
         for (int at = from; at < to; at++) {
             if (value[at] < '0' || value[at] > '9') {
-                throw notAClaim(key);
+                throw notAClaim();
             }
             number = number * 10 + (value[at] - '0');
         }
         return number;
     }
 
-    private static KeyStoreException notAClaim(String key) {
-        return new KeyStoreException("not a Quondam claim: " + key);
+    private static IllegalArgumentException notAClaim() {
+        return new IllegalArgumentException("not a Quondam claim");
     }
 }

@@ -1,10 +1,7 @@
 package io.quondam.store;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.TreeSet;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -21,19 +18,14 @@ final class ClusterSlots {
 
     private ClusterSlots(HostAndPort[] masters) {
         this.masters = masters;
+        // In slot order, a master's first slot is its lowest.
         var lowest = new java.util.HashMap<HostAndPort, Integer>();
         for (int slot = 0; slot < SLOTS; slot++) {
-            anchors[slot] = masters[slot] == null ? slot : lowest.computeIfAbsent(masters[slot], m -> slot0(m));
-        }
-    }
-
-    private int slot0(HostAndPort master) {
-        for (int slot = 0; slot < SLOTS; slot++) {
-            if (master.equals(masters[slot])) {
-                return slot;
+            if (masters[slot] != null) {
+                lowest.putIfAbsent(masters[slot], slot);
             }
+            anchors[slot] = masters[slot] == null ? slot : lowest.get(masters[slot]);
         }
-        throw new IllegalStateException(master + " serves no slot");
     }
 
     /** The slot of a Redis key, as the cluster hashes it. */
@@ -51,14 +43,10 @@ final class ClusterSlots {
             }
             int from = (int) (long) (Long) range.get(0);
             int to = (int) (long) (Long) range.get(1);
-            var address = new HostAndPort(text(master.get(0)), (int) (long) (Long) master.get(1));
+            var address = new HostAndPort(LuaScript.text(master.get(0)), (int) (long) (Long) master.get(1));
             Arrays.fill(masters, from, to + 1, address);
         }
         return new ClusterSlots(masters);
-    }
-
-    private static String text(Object value) {
-        return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
     }
 
     /** The master serving {@code slot}; throws when no master serves it now (a shard without master). */
@@ -74,16 +62,5 @@ final class ClusterSlots {
     /** The lowest slot served by the master of {@code slot}, or {@code slot} itself when none serves it. */
     int anchorOf(int slot) {
         return anchors[slot];
-    }
-
-    /** Every anchor, in order: one per master that serves slots. */
-    List<Integer> anchors() {
-        var all = new TreeSet<Integer>();
-        for (int slot = 0; slot < SLOTS; slot++) {
-            if (masters[slot] != null) {
-                all.add(anchors[slot]);
-            }
-        }
-        return new ArrayList<>(all);
     }
 }

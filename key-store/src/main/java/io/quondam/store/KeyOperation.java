@@ -69,9 +69,16 @@ public sealed interface KeyOperation<T> {
         }
     }
 
+    /** An operation on one key: every kind but {@link Claim}, which may hold many. */
+    interface OnOneKey {
+        String namespace();
+
+        String key();
+    }
+
     /** {@link KeyStore#claimKey}. */
     record ClaimKey(String namespace, String key, String owner, Duration ttl, Optional<String> fingerprint)
-            implements KeyOperation<KeyClaim> {
+            implements KeyOperation<KeyClaim>, OnOneKey {
         @Override
         public KeyClaim runOn(KeyStore store) {
             return store.claimKey(namespace, key, owner, ttl, fingerprint);
@@ -93,7 +100,7 @@ public sealed interface KeyOperation<T> {
 
     /** {@link KeyStore#complete}. */
     record Complete(String namespace, String key, String owner, String response, Optional<String> fingerprint)
-            implements KeyOperation<CompleteResult> {
+            implements KeyOperation<CompleteResult>, OnOneKey {
         @Override
         public CompleteResult runOn(KeyStore store) {
             return store.complete(namespace, key, owner, response, fingerprint);
@@ -106,7 +113,7 @@ public sealed interface KeyOperation<T> {
     }
 
     /** {@link KeyStore#status}: reads only. */
-    record Status(String namespace, String key) implements KeyOperation<Optional<KeyStatus>> {
+    record Status(String namespace, String key) implements KeyOperation<Optional<KeyStatus>>, OnOneKey {
         @Override
         public Optional<KeyStatus> runOn(KeyStore store) {
             return store.status(namespace, key);
@@ -124,7 +131,7 @@ public sealed interface KeyOperation<T> {
     }
 
     /** {@link KeyStore#release}. */
-    record Release(String namespace, String key) implements KeyOperation<Boolean> {
+    record Release(String namespace, String key) implements KeyOperation<Boolean>, OnOneKey {
         @Override
         public Boolean runOn(KeyStore store) {
             return store.release(namespace, key);

@@ -116,22 +116,24 @@ final class PipelinedCommand {
                         SetParams.setParams().nx().px(request.ttl().toMillis())));
                 gets.add(pipeline.get(keys.get(i)));
             }
-            return new NewKeysFirst(requests, sets, gets, scriptsPerSlot);
+            return new NewKeysFirst(requests, keys, sets, gets, scriptsPerSlot);
         });
     }
 
     /** The replies of {@link #claim}: final for new keys and duplicates, a follow-up for the rest. */
     private static final class NewKeysFirst implements Reply {
         private final List<ClaimRequest> requests;
+        private final List<byte[]> keys;
         private final List<Response<String>> sets;
         private final List<Response<byte[]>> gets;
         private final boolean scriptsPerSlot;
         /** What the SET and GET replies decide, read once; null where the claim script must decide. */
         private List<ClaimResult> firstPass;
 
-        NewKeysFirst(List<ClaimRequest> requests, List<Response<String>> sets, List<Response<byte[]>> gets,
-                     boolean scriptsPerSlot) {
+        NewKeysFirst(List<ClaimRequest> requests, List<byte[]> keys, List<Response<String>> sets,
+                     List<Response<byte[]>> gets, boolean scriptsPerSlot) {
             this.requests = requests;
+            this.keys = keys;
             this.scriptsPerSlot = scriptsPerSlot;
             this.sets = sets;
             this.gets = gets;
@@ -155,8 +157,7 @@ final class PipelinedCommand {
                 }
                 byte[] value = gets.get(i).get();
                 var request = requests.get(i);
-                String holder = value == null ? null
-                        : ClaimValue.owner(request.namespace() + "/" + request.key(), value);
+                String holder = value == null ? null : ClaimValue.owner(request.namespace(), request.key(), value);
                 results.add(holder == null || holder.equals(owner) ? null : new ClaimResult.Duplicate(holder));
             }
             return results;
@@ -190,7 +191,8 @@ final class PipelinedCommand {
             if (pending.isEmpty()) {
                 return Optional.empty();
             }
-            var script = scriptClaim(pending.stream().map(requests::get).toList(), scriptsPerSlot);
+            var script = scriptClaim(pending.stream().map(requests::get).toList(),
+                    pending.stream().map(keys::get).toList(), scriptsPerSlot);
             return Optional.of(new PipelinedCommand(pipeline -> {
                 var reply = script.send(pipeline);
                 return () -> {
@@ -214,11 +216,11 @@ final class PipelinedCommand {
      * The claim script, one call per {@value RedisKeyStore#KEYS_PER_SCRIPT_CALL} keys: no single call holds Redis
      * (single-threaded) for longer than a few milliseconds.
      */
-    private static PipelinedCommand scriptClaim(List<ClaimRequest> requests, boolean scriptsPerSlot) {
+    private static PipelinedCommand scriptClaim(List<ClaimRequest> requests, List<byte[]> redisKeys,
+                                                boolean scriptsPerSlot) {
         var groups = new java.util.LinkedHashMap<Integer, List<Integer>>(); // positions, by slot or all in one
         for (int at = 0; at < requests.size(); at++) {
-            var request = requests.get(at);
-            int group = scriptsPerSlot ? ClusterSlots.slotOf(RedisKeys.of(request.namespace(), request.key())) : 0;
+            int group = scriptsPerSlot ? ClusterSlots.slotOf(redisKeys.get(at)) : 0;
             groups.computeIfAbsent(group, g -> new ArrayList<>()).add(at);
         }
         var chunks = new ArrayList<List<Integer>>();
@@ -230,9 +232,8 @@ final class PipelinedCommand {
         var keys = new ArrayList<List<byte[]>>();
         var args = new ArrayList<List<byte[]>>();
         for (var chunk : chunks) {
-            var chunkRequests = chunk.stream().map(requests::get).toList();
-            keys.add(ClaimScript.keys(chunkRequests));
-            args.add(ClaimScript.args(chunkRequests));
+            keys.add(chunk.stream().map(redisKeys::get).toList());
+            args.add(ClaimScript.args(chunk.stream().map(requests::get).toList()));
         }
         return new PipelinedCommand(pipeline -> {
             var replies = new ArrayList<Response<Object>>(chunks.size());

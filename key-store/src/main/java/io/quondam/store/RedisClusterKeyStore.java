@@ -114,7 +114,7 @@ public final class RedisClusterKeyStore extends KeyOperationStore {
         boolean confirmed = true;
         for (int round = 0; !pending.isEmpty(); round++) {
             if (round > 0) {
-                pause(REDIRECT_BACKOFF.multipliedBy(1L << (round - 1)));
+                RedisKeyStore.pause(REDIRECT_BACKOFF.multipliedBy(1L << (round - 1)));
                 refreshSlots();
             }
             var byShard = split(pending, outcomes);
@@ -186,7 +186,8 @@ public final class RedisClusterKeyStore extends KeyOperationStore {
                                 .add(new Part(part.operation(), new KeyOperation.Claim(requests), positions));
                     }
                 } else {
-                    int anchor = map.anchorOf(ClusterSlots.slotOf(keyOf(part.op())));
+                    var one = (KeyOperation.OnOneKey) part.op();
+                    int anchor = map.anchorOf(ClusterSlots.slotOf(RedisKeys.of(one.namespace(), one.key())));
                     byShard.computeIfAbsent(anchor, a -> new ArrayList<>()).add(part);
                 }
             } catch (IllegalArgumentException e) {
@@ -194,19 +195,6 @@ public final class RedisClusterKeyStore extends KeyOperationStore {
             }
         }
         return byShard;
-    }
-
-    private static byte[] keyOf(KeyOperation<?> op) {
-        if (op instanceof KeyOperation.ClaimKey claimKey) {
-            return RedisKeys.of(claimKey.namespace(), claimKey.key());
-        } else if (op instanceof KeyOperation.Complete complete) {
-            return RedisKeys.of(complete.namespace(), complete.key());
-        } else if (op instanceof KeyOperation.Status status) {
-            return RedisKeys.of(status.namespace(), status.key());
-        } else if (op instanceof KeyOperation.Release release) {
-            return RedisKeys.of(release.namespace(), release.key());
-        }
-        throw new IllegalStateException("no single key in " + op);
     }
 
     /** A part's outcome into its operation's: a claim's results go to their places, its first failure fails it. */
@@ -273,15 +261,6 @@ public final class RedisClusterKeyStore extends KeyOperationStore {
                 throw runtime;
             }
             throw new KeyStoreException("a shard failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeyStoreUnavailableException("interrupted while a slot moved", e);
         }
     }
 

@@ -576,7 +576,7 @@ public final class RedisKeyStore extends KeyOperationStore {
         master = null;
     }
 
-    private static void pause(Duration duration) {
+    static void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {

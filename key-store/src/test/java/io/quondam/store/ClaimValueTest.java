@@ -27,18 +27,18 @@ class ClaimValueTest {
 
     @Test
     void shouldReadTheOwnerOfAValueWhateverFollowsIt() {
-        assertThat(ClaimValue.owner("k", bytes("C9|7|own|er-ü{\"x\":1}|response|"))).isEqualTo("own|er-ü");
-        assertThat(ClaimValue.owner("k", ClaimValue.inProgress("A|b"))).isEqualTo("A|b");
-        assertThat(ClaimValue.owner("k", ClaimValue.inProgress("a|b"))).isEqualTo("a|b");
-        assertThat(ClaimValue.owner("k", bytes("P0|0|"))).isEmpty();
-        assertThat(ClaimValue.owner("k", bytes("123"))).isEqualTo("123");
+        assertThat(ClaimValue.owner("payments", "k", bytes("C9|7|own|er-ü{\"x\":1}|response|"))).isEqualTo("own|er-ü");
+        assertThat(ClaimValue.owner("payments", "k", ClaimValue.inProgress("A|b"))).isEqualTo("A|b");
+        assertThat(ClaimValue.owner("payments", "k", ClaimValue.inProgress("a|b"))).isEqualTo("a|b");
+        assertThat(ClaimValue.owner("payments", "k", bytes("P0|0|"))).isEmpty();
+        assertThat(ClaimValue.owner("payments", "k", bytes("123"))).isEqualTo("123");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "P|0|a", "P1", "P1|", "P1|0", "P1|0a", "P5|0|abc", "Px|0|a",
             "P1234567890123456789|0|a"})
     void shouldRefuseAValueThatIsNotAClaim(String value) {
-        assertThatThrownBy(() -> ClaimValue.owner("payments/p1", bytes(value)))
+        assertThatThrownBy(() -> ClaimValue.owner("payments", "p1", bytes(value)))
                 .isInstanceOf(KeyStoreException.class)
                 .hasMessage("not a Quondam claim: payments/p1");
     }

@@ -25,7 +25,9 @@ class ClusterSlotsTest {
         assertThat(slots.masterOf(16383)).isEqualTo(new HostAndPort("10.0.0.1", 6379));
         assertThat(slots.anchorOf(16383)).isZero();
         assertThat(slots.anchorOf(7000)).isEqualTo(5461);
-        assertThat(slots.anchors()).containsExactly(0, 5461, 10923);
+        assertThat(slots.anchorOf(5460)).isZero();
+        assertThat(slots.anchorOf(5461)).isEqualTo(5461);
+        assertThat(slots.anchorOf(16382)).isEqualTo(10923);
     }
 
     @Test

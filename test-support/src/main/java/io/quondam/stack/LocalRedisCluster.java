@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,26 +102,23 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
 
     private boolean knowsEveryNode(int port) {
-        try (var jedis = connect(port)) {
-            return jedis.clusterNodes().lines().filter(line -> !line.contains("handshake")).count()
-                    == allPorts().size();
-        } catch (JedisException e) {
-            return false;
-        }
+        return answers(port, jedis -> jedis.clusterNodes().lines().filter(line -> !line.contains("handshake"))
+                .count() == allPorts().size());
     }
 
     private boolean hasAGoodReplica(int port) {
-        try (var jedis = connect(port)) {
-            return jedis.info("replication").lines().anyMatch(line -> line.startsWith("min_slaves_good_slaves:")
-                    && !line.strip().endsWith(":0"));
-        } catch (JedisException e) {
-            return false;
-        }
+        return answers(port, jedis -> jedis.info("replication").lines().anyMatch(
+                line -> line.startsWith("min_slaves_good_slaves:") && !line.strip().endsWith(":0")));
     }
 
     private boolean clusterOk(int port) {
+        return answers(port, jedis -> jedis.clusterInfo().contains("cluster_state:ok"));
+    }
+
+    /** Whether the node on {@code port} answers and its answer passes {@code check}; false when it does not answer. */
+    private boolean answers(int port, Predicate<Jedis> check) {
         try (var jedis = connect(port)) {
-            return jedis.clusterInfo().contains("cluster_state:ok");
+            return check.test(jedis);
         } catch (JedisException e) {
             return false;
         }
@@ -159,14 +157,8 @@ public final class LocalRedisCluster implements AutoCloseable {
 
     /** Waits until the node on {@code port} is a master that sees every slot served (say, after a failover). */
     public void awaitMaster(int port, Duration timeout) {
-        Await.until(timeout, () -> {
-            try (var jedis = connect(port)) {
-                return jedis.info("replication").contains("role:master")
-                        && jedis.clusterInfo().contains("cluster_state:ok");
-            } catch (JedisException e) {
-                return false;
-            }
-        }, RedisNode.name(port) + " to serve as a master");
+        Await.until(timeout, () -> answers(port, jedis -> jedis.info("replication").contains("role:master"))
+                && clusterOk(port), RedisNode.name(port) + " to serve as a master");
     }
 
     /** Starts a killed node again; it rejoins the cluster, empty, as a replica of whoever took its slots. */

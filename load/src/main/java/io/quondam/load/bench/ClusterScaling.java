@@ -120,8 +120,7 @@ final class ClusterScaling {
     private static long redisCpuNanos(LocalRedisCluster cluster) {
         long nanos = 0;
         for (int port : cluster.allPorts()) {
-            nanos += ProcessHandle.of(cluster.node(port).process().pid())
-                    .flatMap(handle -> handle.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+            nanos += ProcessHandle.of(cluster.node(port).process().pid()).map(CpuAccount::cpuNanos).orElse(0L);
         }
         return nanos;
     }

@@ -55,7 +55,7 @@ final class CpuAccount {
         return processName.startsWith("redis") ? "redis" : null;
     }
 
-    private static long cpuNanos(ProcessHandle process) {
+    static long cpuNanos(ProcessHandle process) {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 }
