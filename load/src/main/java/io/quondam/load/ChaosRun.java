@@ -69,8 +69,12 @@ final class ChaosRun {
             throws Exception {
         var events = PaymentEvents.generate(records, 0.3, 0.01, SEED);
         var manifest = Manifest.of(events, SEED);
-        try (var stack = LocalStack.start(StackOptions.ephemeral(dir.resolve(scenario.name()))
-                .withKafkaNodes(scenario.kafkaNodes()).withTopics(Demo.topics()));
+        var options = StackOptions.ephemeral(dir.resolve(scenario.name())).withKafkaNodes(scenario.kafkaNodes())
+                .withTopics(Demo.topics());
+        if (scenario.redisShards() > 0) {
+            options = options.withRedisCluster(scenario.redisShards());
+        }
+        try (var stack = LocalStack.start(options);
              var proxies = scenario.redisProxies() ? RedisProxies.start(stack) : RedisProxies.none()) {
             stack.startPostgres();
             var plan = new LocalServices.Plan(scenario.processors(), false, processorSettings(scenario, proxies));

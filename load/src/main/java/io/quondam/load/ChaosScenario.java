@@ -10,9 +10,15 @@ import java.util.Map;
  * @param redisProxies whether the processors reach Redis through fault proxies (for faults between them and Redis)
  * @param settings processor settings on top of the defaults
  * @param kafkaNodes nodes of the local Kafka cluster (1 unless the fault is in Kafka itself)
+ * @param redisShards 0 for Redis with Sentinels; otherwise the shards of a Redis Cluster, one replica each
  */
 record ChaosScenario(String name, String summary, Duration length, int processors, boolean redisProxies,
-                     Map<String, String> settings, Fault fault, int kafkaNodes) {
+                     Map<String, String> settings, Fault fault, int kafkaNodes, int redisShards) {
+
+    ChaosScenario(String name, String summary, Duration length, int processors, boolean redisProxies,
+                  Map<String, String> settings, Fault fault, int kafkaNodes) {
+        this(name, summary, length, processors, redisProxies, settings, fault, kafkaNodes, 0);
+    }
 
     ChaosScenario(String name, String summary, Duration length, int processors, boolean redisProxies,
                   Map<String, String> settings, Fault fault) {

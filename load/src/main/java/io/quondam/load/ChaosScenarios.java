@@ -13,6 +13,7 @@ final class ChaosScenarios {
     private static final Duration FAILOVER_TIMEOUT = Duration.ofSeconds(60);
     /** Keys put in Redis before restart-empty-then-kill, so that a full resync takes seconds, not milliseconds. */
     static final int FILL_KEYS = 1_000_000;
+    private static final int CLUSTER_SHARDS = 3;
 
     private ChaosScenarios() {
     }
@@ -51,7 +52,10 @@ final class ChaosScenarios {
                         + "the processor still reaches it; Sentinel promotes another", Duration.ofSeconds(90), 1, false,
                         Map.of(), ChaosScenarios::partitionMaster),
                 new ChaosScenario("postgres-restart", "PostgreSQL restarted under the payments-consumer",
-                        Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::restartPostgres));
+                        Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::restartPostgres),
+                new ChaosScenario("cluster-master-kill", "Redis Cluster of 3 shards; kill -9 one shard's master "
+                        + "every 30 s, the shards in turn", Duration.ofMinutes(3), 1, false, Map.of(),
+                        ChaosScenarios::killShardMasters, 1, CLUSTER_SHARDS));
     }
 
     private static void killRedisMasters(ChaosRun.Faults faults) throws InterruptedException {
@@ -62,6 +66,22 @@ final class ChaosScenarios {
             // replica has caught up with the new one.
             faults.stack.awaitSettled(FAILOVER_TIMEOUT);
             failOver(faults, "the Redis master");
+            Thread.sleep(every.toMillis());
+        }
+    }
+
+    /**
+     * On a Redis Cluster: each kill takes one shard's master, whose replica the other masters elect in its place; the
+     * supervisor starts the killed node again as the new master's replica, as a StatefulSet would.
+     */
+    private static void killShardMasters(ChaosRun.Faults faults) throws InterruptedException {
+        var every = faults.every(Duration.ofSeconds(30), Duration.ofSeconds(10));
+        Thread.sleep(every.toMillis());
+        while (faults.before(0.9)) {
+            faults.stack.awaitSettled(FAILOVER_TIMEOUT);
+            var failover = faults.stack.failOverRedis(FAILOVER_TIMEOUT);
+            faults.note("killed the shard master %s (kill -9); the cluster promoted its replica %s",
+                    failover.killed(), failover.promoted());
             Thread.sleep(every.toMillis());
         }
     }

@@ -85,13 +85,13 @@ final class Demo {
                 long lag = pipeline.lag(APPLICATION_ID, INPUT);
                 double processed = Math.max(0, sentBefore - lag) / (double) events.size();
                 if (!redisKilled && processed >= 0.3) {
-                    String old = stack.currentMasterAddress();
-                    int killed = stack.killRedisMaster();
-                    String promoted = stack.awaitNewMaster(old, Duration.ofSeconds(30));
-                    out.printf("  ! killed the Redis master %s (kill -9); Sentinel promoted %s%n", old, promoted);
-                    // As a platform restarts a dead pod: claims are confirmed once both replicas hold them.
-                    stack.restartRedisNode(killed);
-                    out.printf("  ! %s started again, empty, as a replica of %s%n", old, promoted);
+                    var failover = stack.failOverRedis(Duration.ofSeconds(30));
+                    out.printf("  ! killed the Redis master %s (kill -9); %s promoted %s%n", failover.killed(),
+                            stack.options().redisCluster() ? "the cluster" : "Sentinel", failover.promoted());
+                    // As a platform restarts a dead pod: claims are confirmed once the replicas hold them again.
+                    stack.restartRedisNode(failover.killedPort());
+                    out.printf("  ! %s started again, empty, as a replica of %s%n", failover.killed(),
+                            failover.promoted());
                     redisKilled = true;
                     failovers++;
                 }

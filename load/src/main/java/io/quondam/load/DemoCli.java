@@ -11,8 +11,14 @@ import java.nio.file.Path;
  * {@code scripts/demo.sh}: starts a fresh local stack with PostgreSQL under {@code .stack/demo} (free ports, so it
  * never clashes with {@code scripts/stack.sh}), runs the {@link Demo}, prints the report and, as the last line, one
  * JSON object. Exits 1 when anything leaked or was lost, 2 on bad settings; stops everything it started.
+ * {@code DEMO_REDIS=cluster} runs it on a Redis Cluster of 3 shards instead of Sentinel's master and replicas.
  */
 public final class DemoCli {
+    private static final int CLUSTER_SHARDS = 3;
+
+    /** Which Redis the demo's stack runs. */
+    enum RedisKind { SENTINEL, CLUSTER }
+
     private DemoCli() {
     }
 
@@ -24,6 +30,7 @@ public final class DemoCli {
                 settings.integer("DEMO_MALFORMED_PERCENT", 1, 0, 9),
                 settings.integer("DEMO_SEED", 42, 0, Integer.MAX_VALUE),
                 settings.integer("DEMO_RATE", 4_000, 100, 1_000_000));
+        var redis = settings.choice("DEMO_REDIS", RedisKind.SENTINEL, RedisKind.class);
         try {
             settings.validate();
         } catch (ConfigException e) {
@@ -32,12 +39,17 @@ public final class DemoCli {
         }
         Path dir = Path.of(".stack", "demo").toAbsolutePath();
         Files.createDirectories(dir);
-        System.out.println("starting the local stack in " + dir + " (Kafka, Redis + Sentinels, PostgreSQL)...");
+        var stackOptions = StackOptions.ephemeral(dir).withTopics(Demo.topics());
+        if (redis == RedisKind.CLUSTER) {
+            stackOptions = stackOptions.withRedisCluster(CLUSTER_SHARDS);
+        }
+        System.out.println("starting the local stack in " + dir + " (Kafka, " + (redis == RedisKind.CLUSTER
+                ? "a Redis Cluster of " + CLUSTER_SHARDS + " shards" : "Redis + Sentinels") + ", PostgreSQL)...");
         Demo.Outcome outcome;
-        try (var stack = LocalStack.start(StackOptions.ephemeral(dir).withTopics(Demo.topics()))) {
+        try (var stack = LocalStack.start(stackOptions)) {
             stack.startPostgres();
-            System.out.printf("stack up: Kafka %s, Redis master %s, PostgreSQL %s%n", stack.bootstrapServers(),
-                    stack.currentMasterAddress(), stack.postgres().jdbcUrl());
+            System.out.printf("stack up: Kafka %s, %s, PostgreSQL %s%n", stack.bootstrapServers(),
+                    stack.describeRedis(), stack.postgres().jdbcUrl());
             outcome = new Demo(stack, System.out).run(options);
             System.out.println("stopping the stack");
         }

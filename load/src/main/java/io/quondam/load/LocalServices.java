@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The three services on a {@link LocalStack}, as child JVMs running their shaded jars, plus what a platform would do
  * for them under chaos: a processor that died (kill -9 by scripts/chaos.sh) is started again, and a Redis data node
- * that died is started again as a replica once Sentinel has promoted another master, as a StatefulSet would.
+ * that died is started again as a replica once another node has become master in its place (promoted by Sentinel, or
+ * by the other masters of a Redis Cluster), as a StatefulSet would.
  */
 final class LocalServices implements AutoCloseable {
     static final String KEY_API_TENANT = "load";
@@ -158,12 +159,11 @@ final class LocalServices implements AutoCloseable {
     }
 
     private void restartRedisOnceFailedOver(int port) {
-        // An empty node must never come back as master: only once Sentinel names another master does it rejoin.
-        String master = stack.currentMasterAddress();
-        if (!master.endsWith(":" + port)) {
+        // An empty node must never come back as master: only once another node has taken its place does it rejoin.
+        if (stack.failedOverFrom(port)) {
             stack.restartRedisNode(port);
             redisRestarts.incrementAndGet();
-            out.printf("  ! %s restarted as a replica of %s%n", RedisNode.name(port), master);
+            out.printf("  ! %s restarted as a replica%n", RedisNode.name(port));
         }
     }
 

@@ -24,7 +24,7 @@ class ChaosSuiteIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"redis-master-kill", "processor-kill", "broker-restart", "redis-unreachable", "redis-slow",
             "sentinels-down", "master-partitioned", "postgres-restart", "restart-empty-then-kill", "replica-away",
-            "stale-replica"})
+            "stale-replica", "cluster-master-kill"})
     void shouldBookEveryPaymentExactlyOnceThrough(String name) throws Exception {
         var scenario = ChaosScenarios.all().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
         var output = new ByteArrayOutputStream();

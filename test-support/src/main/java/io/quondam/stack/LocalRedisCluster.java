@@ -23,36 +23,42 @@ import redis.clients.jedis.params.MigrateParams;
 public final class LocalRedisCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalRedisCluster.class);
     public static final int SLOTS = 16_384;
-    private static final int BUS_PORT_OFFSET = 10_000;
+    static final int BUS_PORT_OFFSET = 10_000;
     private static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private final StackLayout layout;
     private final String password;
-    private final Map<Integer, RedisNode> nodes = new LinkedHashMap<>();
+    private final Map<Integer, RedisNode> nodes = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Integer> masterPorts;
     private final List<Integer> replicaPorts;
     private Path redisServer;
     /** Stops the nodes if the JVM exits without {@link #close}: no redis-server outlives the test or the bench. */
     private final Thread shutdownHook = new Thread(this::stopNodes, "local-redis-cluster-shutdown");
 
+    private boolean hooked;
+
     private LocalRedisCluster(StackLayout layout, String password, List<Integer> ports, int shards) {
+        if (shards < 1 || shards > 16) {
+            throw new IllegalArgumentException("shards must be 1-16, was " + shards);
+        }
         this.layout = layout;
         this.password = password;
         this.masterPorts = List.copyOf(ports.subList(0, shards));
         this.replicaPorts = List.copyOf(ports.subList(shards, 2 * shards));
     }
 
-    /** Starts and forms the cluster; returns once every node sees every slot served and every replica in sync. */
+    /**
+     * Starts and forms a cluster of its own in {@code dir} on free ports; returns once every node sees every slot
+     * served and every replica in sync. Its nodes are stopped by {@link #close()}, or when this JVM exits.
+     */
     public static LocalRedisCluster start(Path dir, int shards, String password) {
-        if (shards < 1 || shards > 16) {
-            throw new IllegalArgumentException("shards must be 1-16, was " + shards);
-        }
         var layout = new StackLayout(dir);
         layout.resetForNewStack();
         var cluster = new LocalRedisCluster(layout, password,
                 FreePorts.allocateWithCompanion(2 * shards, BUS_PORT_OFFSET), shards);
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+        cluster.hooked = true;
         try {
             cluster.form(RedisServerBinary.locate(layout.binDir()));
             return cluster;
@@ -60,6 +66,24 @@ public final class LocalRedisCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    /**
+     * Forms a cluster as part of a local stack: on {@code ports} (masters first, then one replica each), with pid files
+     * and logs in the stack's {@code layout}, so the stack (or {@code scripts/stack.sh down}) stops its nodes.
+     */
+    static LocalRedisCluster formIn(StackLayout layout, Path redisServer, List<Integer> ports, String password) {
+        if (ports.size() % 2 != 0) {
+            throw new IllegalArgumentException("a master and a replica per shard, got " + ports.size() + " ports");
+        }
+        var cluster = new LocalRedisCluster(layout, password, ports, ports.size() / 2);
+        cluster.form(redisServer);
+        return cluster;
+    }
+
+    /** The cluster bus ports that nodes on {@code ports} also bind. */
+    static List<Integer> busPorts(List<Integer> ports) {
+        return ports.stream().map(port -> port + BUS_PORT_OFFSET).toList();
     }
 
     private void form(Path redisServer) {
@@ -161,14 +185,77 @@ public final class LocalRedisCluster implements AutoCloseable {
                 && clusterOk(port), RedisNode.name(port) + " to serve as a master");
     }
 
-    /** Starts a killed node again; it rejoins the cluster, empty, as a replica of whoever took its slots. */
+    /** Who serves which slots, as the first live node that answers sees it. */
+    public ClusterTopology topology() {
+        return Await.untilPresent(TIMEOUT.multipliedBy(5), () -> ClusterTopology.ask(liveNodes().stream()
+                .map(RedisNode::endpoint).toList(), TIMEOUT), "a node of the Redis Cluster to answer CLUSTER SLOTS");
+    }
+
+    /** kill -9 of the master now serving {@code slot}; returns its port. */
+    public int killMasterOf(int slot) {
+        int port = topology().masterOf(slot)
+                .orElseThrow(() -> new StackException("no master serves slot " + slot + " now"));
+        node(port).process().kill9();
+        LOG.info("Killed Redis Cluster master {} (slot {}) with SIGKILL", port, slot);
+        return port;
+    }
+
+    /**
+     * Waits until the slots of the killed master {@code killedPort} have a new master (its replica, elected by the
+     * other masters) that serves them; returns the new master's port.
+     */
+    public int awaitPromotion(int killedPort, int slot, Duration timeout) {
+        int promoted = Await.untilPresent(timeout, () -> ClusterTopology.ask(liveNodes().stream()
+                        .map(RedisNode::endpoint).toList(), TIMEOUT)
+                        .flatMap(view -> view.masterOf(slot)).filter(port -> port != killedPort),
+                "the replica of " + RedisNode.name(killedPort) + " to take over slot " + slot);
+        awaitMaster(promoted, timeout);
+        return promoted;
+    }
+
+    /**
+     * Waits until every node runs and sees every slot served, and every master counts a good replica (so takes
+     * writes): a test that failed a shard over leaves a calm cluster to the next fault.
+     */
+    public void awaitSettled(Duration timeout) {
+        Await.until(timeout, () -> nodes.values().stream().allMatch(RedisNode::isAlive)
+                        && allPorts().stream().allMatch(this::clusterOk)
+                        && ClusterTopology.ask(List.of(node(allPorts().get(0)).endpoint()), TIMEOUT)
+                                .filter(view -> view.coversEverySlot() && view.masters().size() == masterPorts.size())
+                                .map(view -> view.masters().stream().allMatch(this::hasAGoodReplica)).orElse(false),
+                "every cluster node to run and see every slot served, and every master to have a good replica");
+    }
+
+    /**
+     * Starts a killed node again; it rejoins the cluster, empty, as a replica of whoever took its slots. Refused while
+     * the node still serves slots in the cluster's view: it would come back as their master, with none of their keys.
+     */
     public RedisNode restart(int port) {
         if (node(port).isAlive()) {
             throw new StackException(RedisNode.name(port) + " is still running");
         }
+        if (!failedOverFrom(port)) {
+            throw new StackException(RedisNode.name(port) + " still serves slots; wait for its replica to take over");
+        }
         var node = RedisNode.restartClusterNode(redisServer, layout, port, password);
         nodes.put(port, node);
         return node;
+    }
+
+    /** Whether another node has taken over every slot the (dead) node on {@code port} served. */
+    public boolean failedOverFrom(int port) {
+        return ClusterTopology.ask(liveNodes().stream().filter(node -> node.port() != port)
+                .map(RedisNode::endpoint).toList(), TIMEOUT).map(view -> !view.serves(port)).orElse(false);
+    }
+
+    /** The nodes whose process is alive. */
+    public List<RedisNode> liveNodes() {
+        return nodes.values().stream().filter(RedisNode::isAlive).toList();
+    }
+
+    /** Every node started, alive or not. */
+    public List<RedisNode> nodes() {
+        return List.copyOf(nodes.values());
     }
 
     /** Masters first, then their replicas in the same order. */
@@ -206,10 +293,12 @@ public final class LocalRedisCluster implements AutoCloseable {
     @Override
     public void close() {
         stopNodes();
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down and runs the hook itself
+        if (hooked) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down and runs the hook itself
+            }
         }
     }
 

@@ -16,9 +16,10 @@ import redis.clients.jedis.params.ClientKillParams;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local stack on 127.0.0.1 without Docker: Redis master, 2 replicas and 3 Sentinels, Kafka (one KRaft node, or
- * the cluster of {@link StackOptions#withKafkaNodes}) and its topics, and on request ({@link #startPostgres()}) a
- * PostgreSQL server, all child processes that {@link #close()} (or a JVM shutdown hook) kills.
+ * The local stack on 127.0.0.1 without Docker: Redis master, 2 replicas and 3 Sentinels (or the Redis Cluster of
+ * {@link StackOptions#withRedisCluster}), Kafka (one KRaft node, or the cluster of {@link StackOptions#withKafkaNodes})
+ * and its topics, and on request ({@link #startPostgres()}) a PostgreSQL server, all child processes that
+ * {@link #close()} (or a JVM shutdown hook) kills.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -42,7 +43,14 @@ public final class LocalStack implements AutoCloseable {
     private KafkaCluster kafka;
     private volatile PostgresNode postgres;
     private volatile ChildProcess guard;
+    private volatile LocalRedisCluster redisCluster;
+    /** Failovers {@link #failOverRedis} started, to take the shards of a Redis Cluster in turn. */
+    private int failovers;
     private boolean hooked;
+
+    /** One master killed and its successor serving: {@code killed} and {@code promoted} as {@code 127.0.0.1:port}. */
+    public record RedisFailover(String killed, int killedPort, String promoted) {
+    }
 
     private LocalStack(StackOptions options) {
         this.options = options;
@@ -73,6 +81,14 @@ public final class LocalStack implements AutoCloseable {
         long started = System.nanoTime();
         // The Kafka JVMs take longest to boot, so Redis starts while they do.
         kafka = KafkaCluster.launch(layout, options.kafkaPorts(), options.controllerPorts());
+        if (options.redisCluster()) {
+            redisCluster = LocalRedisCluster.formIn(layout, redisServer, options.redisPorts(), options.redisPassword());
+            kafka.awaitReady(BROKER_READY_TIMEOUT);
+            createTopics(options.topics());
+            LOG.info("Local stack up in {} ms: Kafka {}, Redis Cluster {}, dir {}", (System.nanoTime() - started)
+                    / 1_000_000, bootstrapServers(), redisCluster.topology().describe(), options.dir());
+            return;
+        }
         int masterPort = options.redisPorts().get(0);
         startRedisNode(masterPort, OptionalInt.empty());
         for (int port : options.redisPorts().subList(1, 3)) {
@@ -101,6 +117,7 @@ public final class LocalStack implements AutoCloseable {
      * node is promotable (replica-priority above 0) only while it is an online, caught-up replica.
      */
     public synchronized ChildProcess startGuard() {
+        requireSentinel("redis-guard");
         if (guard != null && guard.isAlive()) {
             throw new StackException("redis-guard already runs: " + guard);
         }
@@ -171,11 +188,18 @@ public final class LocalStack implements AutoCloseable {
     public Map<String, String> environment() {
         var env = new LinkedHashMap<String, String>();
         env.put("QUONDAM_BOOTSTRAP_SERVERS", bootstrapServers());
-        env.put("QUONDAM_REDIS_SENTINELS", String.join(",", sentinelAddresses()));
-        env.put("QUONDAM_REDIS_MASTER_NAME", masterName());
+        if (options.redisCluster()) {
+            env.put("QUONDAM_REDIS_MODE", "cluster");
+            env.put("QUONDAM_REDIS_NODES", String.join(",", redisCluster.seeds()));
+        } else {
+            env.put("QUONDAM_REDIS_SENTINELS", String.join(",", sentinelAddresses()));
+            env.put("QUONDAM_REDIS_MASTER_NAME", masterName());
+        }
         env.put("QUONDAM_REDIS_USER", StackOptions.SERVICE_USER);
         env.put("QUONDAM_REDIS_PASSWORD", StackOptions.SERVICE_PASSWORD);
-        env.put("QUONDAM_SENTINEL_PASSWORD", sentinelPassword());
+        if (!options.redisCluster()) {
+            env.put("QUONDAM_SENTINEL_PASSWORD", sentinelPassword());
+        }
         if (postgres != null) {
             env.put("QUONDAM_DB_URL", postgres.jdbcUrl());
             env.put("QUONDAM_DB_USER", postgres.user());
@@ -212,6 +236,9 @@ public final class LocalStack implements AutoCloseable {
 
     /** A data node by port, to connect to it directly ({@code node.endpoint().connect(timeout)}). */
     public RedisNode redisNode(int port) {
+        if (redisCluster != null) {
+            return redisCluster.node(port);
+        }
         RedisNode node = redisNodes.get(port);
         if (node == null) {
             throw new IllegalArgumentException("no Redis data node on port " + port + "; ports are "
@@ -222,8 +249,53 @@ public final class LocalStack implements AutoCloseable {
 
     /** {@code 127.0.0.1:port} of the master that the Sentinels agree on; waits up to 10 s for them to agree. */
     public String currentMasterAddress() {
+        requireSentinel("one master");
         return Await.untilPresent(SENTINEL_AGREEMENT_TIMEOUT, masterLocator::agreedMaster,
                 "Sentinels " + sentinelAddresses() + " to agree on the master");
+    }
+
+    /** The Redis Cluster of a stack started {@link StackOptions#withRedisCluster}. */
+    public LocalRedisCluster redisCluster() {
+        if (redisCluster == null) {
+            throw new IllegalStateException("this stack runs Redis with Sentinels, not a Redis Cluster");
+        }
+        return redisCluster;
+    }
+
+    /** Where Redis is: the master the Sentinels agree on, or each shard's master and slots. */
+    public String describeRedis() {
+        return redisCluster != null ? "Redis Cluster " + redisCluster.topology().describe()
+                : "Redis master " + currentMasterAddress();
+    }
+
+    /**
+     * kill -9 of a Redis master, then waits until its successor serves: with Sentinels the master, which a replica
+     * replaces; on a Redis Cluster the master of the next shard in turn (the first on the first call), whose replica
+     * takes over its slots.
+     */
+    public RedisFailover failOverRedis(Duration timeout) {
+        if (redisCluster != null) {
+            int slot;
+            synchronized (this) {
+                int shards = options.redisShards();
+                slot = (failovers++ % shards) * LocalRedisCluster.SLOTS / shards;
+            }
+            int killed = redisCluster.killMasterOf(slot);
+            int promoted = redisCluster.awaitPromotion(killed, slot, timeout);
+            return new RedisFailover("127.0.0.1:" + killed, killed, "127.0.0.1:" + promoted);
+        }
+        String old = currentMasterAddress();
+        int killed = killRedisMaster();
+        return new RedisFailover(old, killed, awaitNewMaster(old, timeout));
+    }
+
+    /**
+     * Whether the dead data node on {@code port} may start again without coming back as a master with none of its
+     * keys: another node has become master in its place.
+     */
+    public boolean failedOverFrom(int port) {
+        return redisCluster != null ? redisCluster.failedOverFrom(port)
+                : !currentMasterAddress().equals("127.0.0.1:" + port);
     }
 
     /** kill -9 of the data node that Sentinel reports as master; returns its port. */
@@ -239,6 +311,9 @@ public final class LocalStack implements AutoCloseable {
      * it anyway); as master only if Sentinel still reports this very node as master.
      */
     public RedisNode restartRedisNode(int port) {
+        if (redisCluster != null) {
+            return redisCluster.restart(port);
+        }
         if (redisNode(port).isAlive()) {
             throw new StackException(RedisNode.name(port) + " is still running");
         }
@@ -349,6 +424,10 @@ public final class LocalStack implements AutoCloseable {
      * that a test which failed Redis over leaves a calm stack to the next one.
      */
     public void awaitSettled(Duration timeout) {
+        if (redisCluster != null) {
+            redisCluster.awaitSettled(timeout);
+            return;
+        }
         Await.until(timeout, () -> masterLocator.allSentinelsSettled(2),
                 "every Sentinel to see a master without failover flags and 2 linked replicas");
     }
@@ -403,6 +482,9 @@ public final class LocalStack implements AutoCloseable {
         }
         sentinels.forEach(sentinel -> processes.add(sentinel.process()));
         redisNodes.values().forEach(node -> processes.add(node.process()));
+        if (redisCluster != null) {
+            redisCluster.nodes().forEach(node -> processes.add(node.process()));
+        }
         if (guard != null) {
             processes.add(guard);
         }
@@ -445,8 +527,17 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private void requireSentinel(String what) {
+        if (options.redisCluster()) {
+            throw new StackException("a Redis Cluster has no " + what + "; see redisCluster() and failOverRedis()");
+        }
+    }
+
     /** The data nodes whose process is alive, master and replicas. */
     public List<RedisNode> liveRedisNodes() {
+        if (redisCluster != null) {
+            return redisCluster.liveNodes();
+        }
         return redisNodes.values().stream().filter(RedisNode::isAlive).toList();
     }
 }

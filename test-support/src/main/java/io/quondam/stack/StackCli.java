@@ -20,21 +20,24 @@ import org.apache.kafka.clients.admin.Admin;
 /** Command line behind scripts/stack.sh: starts the stack and leaves it running, then finds it again by pid files. */
 public final class StackCli {
     static final int POSTGRES_PORT = 15432;
-
-
+    /** The data nodes of {@code up --redis cluster}: 3 masters, then their replicas; bus ports 26379-26384. */
+    static final List<Integer> CLUSTER_PORTS = List.of(16379, 16380, 16381, 16382, 16383, 16384);
+    private static final String CLUSTER_MODE_LINE = "QUONDAM_REDIS_MODE=cluster";
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final String USAGE = """
             usage: stack.sh <command>
-              up                   start Kafka, Redis master + 2 replicas, 3 Sentinels, PostgreSQL and, when
+              up [--redis cluster] start Kafka, Redis master + 2 replicas, 3 Sentinels, PostgreSQL and, when
                                    $QUONDAM_KEY_API_JAR is set, key-api on 127.0.0.1:$KEY_API_PORT (8080); \
-            write stack.env
+            write stack.env.
+                                   With --redis cluster: a Redis Cluster of 3 masters and 3 replicas
+                                   (16379-16384) instead of the master, replicas and Sentinels
               down                 stop every process named in pids/ (SIGTERM, then SIGKILL)
-              status               show each process, the current Redis master and whether Kafka answers
-              kill-redis-master    kill -9 the Redis data node that Sentinel reports as master
-              restart-redis <port> start a killed Redis data node again as a replica of the current master
+              status               show each process, the Redis master(s) and whether Kafka answers
+              kill-redis-master    kill -9 the Redis master (on a cluster: the master of slot 0)
+              restart-redis <port> start a killed Redis data node again as a replica of whoever replaced it
             The stack directory is .stack/local in the current directory, or $QUONDAM_STACK_DIR.""";
 
-    private final StackOptions options;
+    private StackOptions options;
     private final StackLayout layout;
     private final PrintStream out;
 
@@ -58,8 +61,11 @@ public final class StackCli {
 
     int run(List<String> args) {
         String command = args.isEmpty() ? "help" : args.get(0);
+        if (!command.equals("up") && runsRedisCluster()) {
+            options = options.withRedisCluster(CLUSTER_PORTS);
+        }
         switch (command) {
-            case "up" -> up();
+            case "up" -> up(args);
             case "down" -> down();
             case "status" -> {
                 return status();
@@ -75,7 +81,12 @@ public final class StackCli {
         return 0;
     }
 
-    private void up() {
+    private void up(List<String> args) {
+        if (args.equals(List.of("up", "--redis", "cluster"))) {
+            options = options.withRedisCluster(CLUSTER_PORTS);
+        } else if (!args.equals(List.of("up")) && !args.equals(List.of("up", "--redis", "sentinel"))) {
+            throw new StackException("usage: stack.sh up [--redis sentinel|cluster], got " + args);
+        }
         LocalStack stack = LocalStack.start(options);
         var environment = new LinkedHashMap<String, String>();
         try {
@@ -121,9 +132,16 @@ public final class StackCli {
             healthy &= process.isPresent();
             out.printf("%-16s %s%n", name, process.map(p -> "pid " + p.pid() + " alive").orElse("NOT RUNNING"));
         }
-        Optional<String> master = masterLocator().currentMaster();
-        healthy &= master.isPresent();
-        out.printf("%-16s %s%n", "redis master", master.orElse("unknown (no Sentinel answered)"));
+        if (options.redisCluster()) {
+            Optional<ClusterTopology> topology = clusterTopology();
+            healthy &= topology.filter(ClusterTopology::coversEverySlot).isPresent();
+            out.printf("%-16s %s%n", "redis cluster", topology.map(ClusterTopology::describe)
+                    .orElse("unknown (no cluster node answered)"));
+        } else {
+            Optional<String> master = masterLocator().currentMaster();
+            healthy &= master.isPresent();
+            out.printf("%-16s %s%n", "redis master", master.orElse("unknown (no Sentinel answered)"));
+        }
         boolean kafka = kafkaAnswers();
         healthy &= kafka;
         out.printf("%-16s %s%n", "kafka", kafka ? "reachable at 127.0.0.1:" + options.kafkaPort() : "NOT REACHABLE");
@@ -131,7 +149,10 @@ public final class StackCli {
     }
 
     private void killRedisMaster() {
-        String master = agreedMaster();
+        String master = options.redisCluster()
+                ? "127.0.0.1:" + clusterTopology().flatMap(topology -> topology.masterOf(0)).orElseThrow(
+                        () -> new StackException("no Redis Cluster node says who serves slot 0 (is the stack up?)"))
+                : agreedMaster();
         int port = RedisEndpoint.parse(master, options.redisPassword()).port();
         ChildProcess process = attach(RedisNode.name(port))
                 .orElseThrow(() -> new StackException("master " + master + " is not running (already killed?); "
@@ -151,6 +172,16 @@ public final class StackCli {
         attach(RedisNode.name(port)).ifPresent(running -> {
             throw new StackException(running + " is still running");
         });
+        if (options.redisCluster()) {
+            boolean replaced = clusterTopology().map(topology -> !topology.serves(port)).orElse(false);
+            if (!replaced) {
+                throw new StackException("redis-" + port + " still serves slots; wait for its replica to take over");
+            }
+            RedisNode node = RedisNode.restartClusterNode(RedisServerBinary.locate(layout.binDir()), layout, port,
+                    options.redisPassword());
+            out.println("started " + node + "; it rejoins the cluster as a replica");
+            return;
+        }
         String master = agreedMaster();
         int masterPort = RedisEndpoint.parse(master, options.redisPassword()).port();
         if (masterPort == port) {
@@ -159,6 +190,21 @@ public final class StackCli {
         RedisNode node = RedisNode.start(RedisServerBinary.locate(layout.binDir()), layout, port,
                 options.redisPassword(), OptionalInt.of(masterPort));
         out.println("started " + node + " as replica of " + master);
+    }
+
+    /** Whether the stack in this directory was started with {@code --redis cluster}: its stack.env says so. */
+    private boolean runsRedisCluster() {
+        try {
+            return Files.isRegularFile(layout.envFile())
+                    && Files.readAllLines(layout.envFile()).contains(CLUSTER_MODE_LINE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + layout.envFile(), e);
+        }
+    }
+
+    private Optional<ClusterTopology> clusterTopology() {
+        return ClusterTopology.ask(options.redisPorts().stream()
+                .map(port -> RedisEndpoint.local(port, options.redisPassword())).toList(), Duration.ofSeconds(2));
     }
 
     private Optional<StackKeyApi> keyApi() {
