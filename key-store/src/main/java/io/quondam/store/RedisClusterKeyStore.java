@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * route each key to its shard. A group of operations is split by shard and the shards' pipelines run in parallel; a
  * claim of many keys is split into one claim per shard and its results put back in order. A key whose slot has moved
  * (MOVED, ASK) was not written: it is sent again where the refreshed slot map says, with a growing pause, a few times
- * at most; a slot still moving then makes the call fail as unavailable, to be retried. (ASK is not followed to the
- * importing node: the keys wait until the slot's move is complete.)
+ * at most; a slot still moving then makes the call fail as unavailable, to be retried. ASK is not followed to the
+ * importing node: a key of a slot in motion waits until the move is complete, so every write goes to a slot's owner,
+ * on the session whose WAIT confirms it.
  *
  * <p>Thread-safe, but calls are serialised, as {@link RedisKeyStore}'s: give each stream thread its own instance.
  */

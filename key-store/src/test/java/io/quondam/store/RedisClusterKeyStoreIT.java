@@ -1,6 +1,7 @@
 package io.quondam.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quondam.stack.LocalRedisCluster;
@@ -10,12 +11,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisAskDataException;
 
 /** The key-store contract on a Redis Cluster of three shards, each a master and a replica, as the service user. */
 class RedisClusterKeyStoreIT extends KeyStoreContract {
+    private static final Duration TTL = Duration.ofMinutes(5);
     private static LocalRedisCluster cluster;
 
     @BeforeAll
@@ -88,6 +94,83 @@ class RedisClusterKeyStoreIT extends KeyStoreContract {
                     .isEqualTo(new ClaimResult.Duplicate("owner-1"));
             store.awaitReplication(1, Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * A live slot move: the source answers ASK for the keys of the slot it no longer holds, moved ones and new ones
+     * alike. The claim writes none of them, neither on the source nor on the target; it is routed again after each
+     * pause, and once the move completes it finds each key's owner on the target: no double claim, no owner lost.
+     */
+    @Test
+    void shouldWaitOutALiveSlotMoveAndFindEachKeyWhereItWent() {
+        try (var store = newSession()) {
+            assertThat(store.claim("cluster-ask", "moved", "owner-1", TTL))
+                    .isEqualTo(new ClaimResult.Claimed("owner-1"));
+            store.awaitReplication(1, Duration.ofSeconds(5));
+            byte[] moved = RedisKeys.of("cluster-ask", "moved");
+            int slot = ClusterSlots.slotOf(moved);
+            String fresh = keyInSlot("cluster-ask", slot);
+            int source = masterPortOf(slot);
+            int target = cluster.masterPorts().stream().filter(port -> port != source).findFirst().orElseThrow();
+            cluster.beginSlotMove(slot, source, target);
+            cluster.migrateSlotKeys(slot, source, target);
+            try (var jedis = admin(source)) {
+                assertThatThrownBy(() -> jedis.get(moved)).isInstanceOf(JedisAskDataException.class);
+            }
+
+            var finishing = CompletableFuture.runAsync(() -> {
+                RedisKeyStore.pause(Duration.ofMillis(500));
+                cluster.finishSlotMove(slot, target);
+            });
+            var results = store.claimAll(List.of(new ClaimRequest("cluster-ask", "moved", "owner-2", TTL),
+                    new ClaimRequest("cluster-ask", fresh, "owner-3", TTL),
+                    new ClaimRequest("cluster-ask", "moved", "owner-1", TTL)));
+            finishing.join();
+
+            assertThat(results).containsExactly(new ClaimResult.Duplicate("owner-1"),
+                    new ClaimResult.Claimed("owner-3"), new ClaimResult.Replayed("owner-1"));
+            store.awaitReplication(1, Duration.ofSeconds(5));
+            try (var jedis = admin(target)) {
+                assertThat(jedis.exists(RedisKeys.of("cluster-ask", fresh))).isTrue();
+            }
+        }
+    }
+
+    /**
+     * A slot that stays in motion longer than the redirects wait for (about 3 s): the claim fails as unavailable, for
+     * the caller to retry, and wrote the key on no node; once the move completes the key is claimed as new.
+     */
+    @Test
+    void shouldFailAsUnavailableAndWriteNothingWhileASlotStaysInMotion() {
+        try (var store = newSession()) {
+            byte[] stuck = RedisKeys.of("cluster-ask", "stuck");
+            int slot = ClusterSlots.slotOf(stuck);
+            int source = masterPortOf(slot);
+            int target = cluster.masterPorts().stream().filter(port -> port != source).findFirst().orElseThrow();
+            cluster.beginSlotMove(slot, source, target);
+
+            assertThatThrownBy(() -> store.claim("cluster-ask", "stuck", "owner-1", TTL))
+                    .isInstanceOf(KeyStoreUnavailableException.class).hasMessageContaining("still moving");
+            for (int port : List.of(source, target)) {
+                try (var jedis = admin(port)) {
+                    assertThat(jedis.clusterCountKeysInSlot(slot)).as("keys of the slot on " + port).isZero();
+                }
+            }
+
+            cluster.finishSlotMove(slot, target);
+            assertThat(store.claim("cluster-ask", "stuck", "owner-2", TTL))
+                    .isEqualTo(new ClaimResult.Claimed("owner-2"));
+        }
+    }
+
+    /** A key of {@code namespace} whose Redis key hashes to {@code slot}. */
+    private static String keyInSlot(String namespace, int slot) {
+        return IntStream.range(0, 1_000_000).mapToObj(i -> "fresh-" + i)
+                .filter(key -> ClusterSlots.slotOf(RedisKeys.of(namespace, key)) == slot).findFirst().orElseThrow();
+    }
+
+    private static Jedis admin(int port) {
+        return cluster.node(port).endpoint().connect(Duration.ofSeconds(2));
     }
 
     /** The master that serves {@code slot} now, as the cluster's first node says. */

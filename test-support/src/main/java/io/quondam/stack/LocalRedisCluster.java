@@ -154,26 +154,48 @@ public final class LocalRedisCluster implements AutoCloseable {
 
     /**
      * Moves {@code slot} from {@code sourcePort}'s master to {@code targetPort}'s, keys and all, as a resharding does:
-     * IMPORTING on the target, MIGRATING on the source, MIGRATE of every key in the slot, then the slot's new owner
-     * announced to every master. Between the MIGRATE and the announcement the source answers ASK for moved keys;
-     * afterwards every node answers MOVED.
+     * {@link #beginSlotMove}, {@link #migrateSlotKeys}, {@link #finishSlotMove}.
      */
     public void moveSlot(int slot, int sourcePort, int targetPort) {
+        beginSlotMove(slot, sourcePort, targetPort);
+        migrateSlotKeys(slot, sourcePort, targetPort);
+        finishSlotMove(slot, targetPort);
+    }
+
+    /**
+     * Marks {@code slot} IMPORTING on the target and MIGRATING on the source. From now on the source answers ASK for a
+     * key of the slot it does not hold (one already moved, or a new one), and the target serves such a key only after
+     * ASKING; every other node still answers MOVED to the source.
+     */
+    public void beginSlotMove(int slot, int sourcePort, int targetPort) {
         try (var source = connect(sourcePort); var target = connect(targetPort)) {
-            String sourceId = source.clusterMyId();
-            String targetId = target.clusterMyId();
-            target.clusterSetSlotImporting(slot, sourceId);
-            source.clusterSetSlotMigrating(slot, targetId);
+            target.clusterSetSlotImporting(slot, source.clusterMyId());
+            source.clusterSetSlotMigrating(slot, target.clusterMyId());
+        }
+    }
+
+    /** MIGRATE of every key of {@code slot} from the source to the target, 100 at a time. */
+    public void migrateSlotKeys(int slot, int sourcePort, int targetPort) {
+        try (var source = connect(sourcePort)) {
             for (var keys = source.clusterGetKeysInSlotBinary(slot, 100); !keys.isEmpty();
                     keys = source.clusterGetKeysInSlotBinary(slot, 100)) {
                 source.migrate("127.0.0.1", targetPort, 0, 5_000, MigrateParams.migrateParams().auth(password),
                         keys.toArray(new byte[0][]));
             }
-            for (int port : masterPorts) {
-                if (nodes.get(port).isAlive()) {
-                    try (var master = connect(port)) {
-                        master.clusterSetSlotNode(slot, targetId);
-                    }
+        }
+    }
+
+    /** Announces the target as the owner of {@code slot} to every live master: from now on every node answers MOVED. */
+    public void finishSlotMove(int slot, int targetPort) {
+        String targetId;
+        try (var target = connect(targetPort)) {
+            targetId = target.clusterMyId();
+            target.clusterSetSlotNode(slot, targetId);
+        }
+        for (int port : topology().masters()) {
+            if (port != targetPort && nodes.get(port).isAlive()) {
+                try (var master = connect(port)) {
+                    master.clusterSetSlotNode(slot, targetId);
                 }
             }
         }
