@@ -8,8 +8,9 @@
 # usage: [CHAOS_SCALE=F] [CHAOS_SCENARIOS=a,b] scripts/chaos-suite.sh
 #
 # Scenarios: redis-master-kill, processor-kill, broker-restart, redis-unreachable, redis-slow, sentinels-down,
-# double-failover, restart-empty-then-kill, replica-away, stale-replica, master-partitioned, postgres-restart (about
-# 30 minutes at CHAOS_SCALE=1 on 2 cores, stack start-ups included; about 10 minutes at 0.1).
+# double-failover, restart-empty-then-kill, replica-away, stale-replica, master-partitioned, postgres-restart, and
+# cluster-master-kill on a Redis Cluster of 3 shards instead of Sentinel's nodes (about 35 minutes at CHAOS_SCALE=1
+# on 2 cores, stack start-ups included; about 12 minutes at 0.1).
 # Settings (environment): CHAOS_SCALE (1.0; 0.05-10, multiplies every scenario's length and fault durations),
 # CHAOS_SCENARIOS (all, or a comma-separated list), CHAOS_RATE (1000 payments/s), CHAOS_RESULTS_DIR (docs/results:
 # where the dated table with the command, machine and commit goes; empty for none). Needs only Java 17 and Maven.

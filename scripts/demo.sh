@@ -7,7 +7,8 @@
 # usage: [DEMO_EVENTS=N ...] scripts/demo.sh
 #
 # Settings (environment): DEMO_EVENTS (100000), DEMO_DUPLICATE_PERCENT (30), DEMO_MALFORMED_PERCENT (1),
-# DEMO_SEED (42), DEMO_RATE records/s produced (4000). Needs only Java 17 and Maven.
+# DEMO_SEED (42), DEMO_RATE records/s produced (4000), DEMO_REDIS (sentinel; cluster runs the demo on a Redis Cluster
+# of 3 masters and 3 replicas and kills one shard's master). Needs only Java 17 and Maven.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 

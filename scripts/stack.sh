@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# The local stack on 127.0.0.1 without Docker: one KRaft broker, Redis master + 2 replicas + 3 Sentinels.
-# Runs io.quondam.stack.StackCli from the test-support module, building it first when its sources changed.
+# The local stack on 127.0.0.1 without Docker: one KRaft broker, Redis master + 2 replicas + 3 Sentinels (or a Redis
+# Cluster). Runs io.quondam.stack.StackCli from the test-support module, building it first when its sources changed.
 #
 # usage: scripts/stack.sh <command>
 #
 #   up                    start Kafka (127.0.0.1:19092), Redis 16379-16381, Sentinels 26379-26381, the topics,
 #                         PostgreSQL (15432) and key-api (127.0.0.1:$KEY_API_PORT, default 8080); write
 #                         .stack/local/stack.env (source it for QUONDAM_BOOTSTRAP_SERVERS, QUONDAM_REDIS_SENTINELS, ...)
+#   up --redis cluster    the same with a Redis Cluster instead of Sentinel's nodes: 3 masters on 16379-16381, their
+#                         replicas on 16382-16384 (cluster bus: port + 10000); stack.env then sets
+#                         QUONDAM_REDIS_MODE=cluster and QUONDAM_REDIS_NODES
 #   down                  stop every process in .stack/local/pids (SIGTERM, then SIGKILL)
-#   status                show each process, the current Redis master and whether Kafka answers
-#   kill-redis-master     kill -9 the Redis data node that Sentinel reports as master
-#   restart-redis <port>  start a killed Redis data node again, as a replica of the current master
+#   status                show each process, the Redis master (on a cluster: each shard's) and whether Kafka answers
+#   kill-redis-master     kill -9 the Redis data node that Sentinel reports as master (on a cluster: slot 0's master)
+#   restart-redis <port>  start a killed Redis data node again, as a replica of the node that replaced it
 #
 # environment:
 #   QUONDAM_STACK_DIR     stack directory (default: .stack/local in the repository root)

@@ -56,7 +56,9 @@ record RedisNodeConfig(int port, Path dir, String password, OptionalInt masterPo
                     // A shard's replica stands for election after 2 s without its master.
                     .append("cluster-node-timeout 2000\n")
                     // The other shards keep answering while one has no master.
-                    .append("cluster-require-full-coverage no\n");
+                    .append("cluster-require-full-coverage no\n")
+                    // A replica that has not synced since it started never stands for election (docs/durability.md).
+                    .append("cluster-replica-validity-factor 10\n");
         }
         return conf.toString();
     }
