@@ -59,6 +59,11 @@ final class ClusterSlots {
         return master;
     }
 
+    /** Whether a master other than {@code master} serves {@code slot} now. */
+    boolean servedByAnother(int slot, HostAndPort master) {
+        return masters[slot] != null && !masters[slot].equals(master);
+    }
+
     /** The lowest slot served by the master of {@code slot}, or {@code slot} itself when none serves it. */
     int anchorOf(int slot) {
         return anchors[slot];

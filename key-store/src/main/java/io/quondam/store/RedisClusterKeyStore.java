@@ -38,6 +38,8 @@ public final class RedisClusterKeyStore extends KeyOperationStore {
     private final String clientName;
     private final RedisMasterLocator seeds;
     private final Map<Integer, RedisKeyStore> shards = new TreeMap<>();
+    /** Sessions whose naming slot a resharding gave to another master; see {@link #retireMovedSessions}. */
+    private final List<RedisKeyStore> retired = new ArrayList<>();
     private final ExecutorService parallel;
     private ClusterSlots slots;
     private boolean closed;
@@ -71,18 +73,22 @@ public final class RedisClusterKeyStore extends KeyOperationStore {
     @Override
     public synchronized Ran runAllAwaiting(List<? extends KeyOperation<?>> operations, int minReplicas,
                                            Duration timeout) {
-        return run(operations, (store, group) -> store.runAllAwaiting(group, minReplicas, timeout));
+        var ran = run(operations, (store, group) -> store.runAllAwaiting(group, minReplicas, timeout));
+        return retired.isEmpty() ? ran : new Ran(ran.outcomes(), false);
     }
 
     /** Every shard session that wrote since its last confirmation waits for its own replicas, in parallel. */
     @Override
     public synchronized void awaitReplication(int minReplicas, Duration timeout) {
-        var stores = List.copyOf(shards.values());
+        var stores = new ArrayList<>(shards.values());
+        stores.addAll(retired);
         var waits = new ArrayList<Future<?>>(stores.size());
         for (var store : stores) {
             waits.add(parallel.submit(() -> store.awaitReplication(minReplicas, timeout)));
         }
         join(waits);
+        retired.forEach(RedisKeyStore::close);
+        retired.clear();
     }
 
     private interface ShardRun {
@@ -229,6 +235,26 @@ public final class RedisClusterKeyStore extends KeyOperationStore {
         } catch (redis.clients.jedis.exceptions.JedisException e) {
             throw new KeyStoreUnavailableException("cannot read the Redis Cluster's slot map: " + e.getMessage(), e);
         }
+        retireMovedSessions();
+    }
+
+    /**
+     * A session is named by its master's lowest slot. When a resharding gives that slot to another master, the keys of
+     * the new owner would be routed to a session still connected to the old one, and be redirected for ever. Such a
+     * session leaves the map: it stays on its master until the next confirmation has covered its writes there, then
+     * closes; the slot's new owner gets a session of its own, and the old master one under its new lowest slot.
+     */
+    private void retireMovedSessions() {
+        for (var shard = shards.entrySet().iterator(); shard.hasNext();) {
+            var entry = shard.next();
+            var connected = entry.getValue().connectedMaster();
+            if (connected.isPresent() && slots.servedByAnother(entry.getKey(), connected.get())) {
+                shard.remove();
+                retired.add(entry.getValue());
+                log.info("Slot {} moved away from {}: its session closes once its writes there are confirmed",
+                        entry.getKey(), connected.get());
+            }
+        }
     }
 
     /** The session of the shard whose lowest slot is {@code anchor}, opened on first use. */
@@ -270,6 +296,8 @@ public final class RedisClusterKeyStore extends KeyOperationStore {
         closed = true;
         shards.values().forEach(RedisKeyStore::close);
         shards.clear();
+        retired.forEach(RedisKeyStore::close);
+        retired.clear();
         parallel.shutdownNow();
     }
 }

@@ -499,6 +499,11 @@ public final class RedisKeyStore extends KeyOperationStore {
                 || message.startsWith("CLUSTERDOWN");
     }
 
+    /** The master this session is connected to, as the cluster or Sentinel announced it; empty while unconnected. */
+    synchronized java.util.Optional<HostAndPort> connectedMaster() {
+        return connection == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(lastMaster);
+    }
+
     private Jedis connection() {
         if (closed) {
             throw new IllegalStateException("key store is closed");

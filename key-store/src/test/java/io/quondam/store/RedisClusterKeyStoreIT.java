@@ -148,14 +148,11 @@ class RedisClusterKeyStoreIT extends KeyStoreContract {
             int source = masterPortOf(slot);
             int target = cluster.masterPorts().stream().filter(port -> port != source).findFirst().orElseThrow();
             cluster.beginSlotMove(slot, source, target);
+            var before = List.of(keysInSlot(source, slot), keysInSlot(target, slot));
 
             assertThatThrownBy(() -> store.claim("cluster-ask", "stuck", "owner-1", TTL))
                     .isInstanceOf(KeyStoreUnavailableException.class).hasMessageContaining("still moving");
-            for (int port : List.of(source, target)) {
-                try (var jedis = admin(port)) {
-                    assertThat(jedis.clusterCountKeysInSlot(slot)).as("keys of the slot on " + port).isZero();
-                }
-            }
+            assertThat(List.of(keysInSlot(source, slot), keysInSlot(target, slot))).isEqualTo(before);
 
             cluster.finishSlotMove(slot, target);
             assertThat(store.claim("cluster-ask", "stuck", "owner-2", TTL))
@@ -163,10 +160,49 @@ class RedisClusterKeyStoreIT extends KeyStoreContract {
         }
     }
 
+    /**
+     * A resharding moves a master's lowest slot, which names that shard's session, to another master: a session that
+     * had claimed on every shard goes on claiming on every shard, and finds each key it held.
+     */
+    @Test
+    void shouldGoOnAfterAReshardingMovesTheSlotThatNamesASession() {
+        try (var store = newSession()) {
+            var held = new ArrayList<ClaimRequest>();
+            var fresh = new ArrayList<ClaimRequest>();
+            int anchor = 0;
+            // A key of the moved slot in each batch, so that the session meets MOVED and reads the new slot map.
+            String[] inAnchor = IntStream.range(0, 1_000_000).mapToObj(i -> "anchored-" + i)
+                    .filter(key -> ClusterSlots.slotOf(RedisKeys.of("cluster-anchor", key)) == anchor).limit(2)
+                    .toArray(String[]::new);
+            held.add(new ClaimRequest("cluster-anchor", inAnchor[0], "owner-a", TTL));
+            fresh.add(new ClaimRequest("cluster-anchor", inAnchor[1], "owner-a", TTL));
+            for (int i = 0; i < 60; i++) {
+                held.add(new ClaimRequest("cluster-anchor", "held-" + i, "owner-" + i, TTL));
+                fresh.add(new ClaimRequest("cluster-anchor", "fresh-" + i, "owner-" + i, TTL));
+            }
+            assertThat(store.claimAll(held)).allMatch(ClaimResult.Claimed.class::isInstance);
+            store.awaitReplication(1, Duration.ofSeconds(5));
+            int source = masterPortOf(anchor);
+            int target = cluster.masterPorts().stream().filter(port -> port != source).findFirst().orElseThrow();
+
+            cluster.moveSlot(anchor, source, target);
+
+            assertThat(store.claimAll(held)).allMatch(ClaimResult.Replayed.class::isInstance);
+            assertThat(store.claimAll(fresh)).allMatch(ClaimResult.Claimed.class::isInstance);
+            store.awaitReplication(1, Duration.ofSeconds(5));
+        }
+    }
+
     /** A key of {@code namespace} whose Redis key hashes to {@code slot}. */
     private static String keyInSlot(String namespace, int slot) {
         return IntStream.range(0, 1_000_000).mapToObj(i -> "fresh-" + i)
                 .filter(key -> ClusterSlots.slotOf(RedisKeys.of(namespace, key)) == slot).findFirst().orElseThrow();
+    }
+
+    private static long keysInSlot(int port, int slot) {
+        try (var jedis = admin(port)) {
+            return jedis.clusterCountKeysInSlot(slot);
+        }
     }
 
     private static Jedis admin(int port) {
