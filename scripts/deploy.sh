@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Applies the Kafka cluster and topics (strimzi/minikube), waits until Strimzi reports them ready, then applies
-# Redis, Sentinel, PostgreSQL and the services (k8s/overlays/minikube) and waits for every rollout.
+# Redis, Sentinel, PostgreSQL and the services (k8s/overlays/minikube) and waits for every rollout. With an overlay
+# that deploys a Redis Cluster instead (--overlay k8s/overlays/redis-cluster), it waits for the Job that forms the
+# cluster and then for the cluster's StatefulSet.
 #
 # usage: scripts/deploy.sh [--kafka DIR] [--overlay DIR] [--timeout SECONDS]
 #
@@ -40,7 +42,14 @@ kubectl -n "$namespace" wait kafka/quondam --for=condition=Ready --timeout="${ti
 kubectl -n "$namespace" wait kafkatopic --all --for=condition=Ready --timeout="${timeout}s"
 
 kubectl apply -k "$overlay"
-for workload in statefulset/redis statefulset/sentinel statefulset/postgres \
+if kubectl -n "$namespace" get statefulset/redis-cluster >/dev/null 2>&1; then
+  # Its pods are ready only once the Job has formed the cluster.
+  kubectl -n "$namespace" wait job/redis-cluster-create --for=condition=complete --timeout="${timeout}s"
+  redis_workloads=(statefulset/redis-cluster)
+else
+  redis_workloads=(statefulset/redis statefulset/sentinel)
+fi
+for workload in "${redis_workloads[@]}" statefulset/postgres \
                 deployment/dedup-processor deployment/key-api deployment/payments-consumer; do
   kubectl -n "$namespace" rollout status "$workload" --timeout="${timeout}s"
 done

@@ -16,7 +16,10 @@ record Kustomization(String apiVersion, String kind, String namespace, List<Stri
         configMapGenerator = configMapGenerator == null ? List.of() : configMapGenerator;
     }
 
-    /** A strategic-merge patch file ({@code path}) or an inline JSON 6902 patch with a {@code target}. */
+    /**
+     * A strategic-merge patch file ({@code path}), an inline JSON 6902 patch with a {@code target}, or an inline
+     * strategic-merge patch without one.
+     */
     record Patch(String path, String patch, Target target) {
     }
 

@@ -1,6 +1,7 @@
 package io.quondam.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.strimzi.api.kafka.model.kafka.JbodStorage;
 import io.strimzi.api.kafka.model.kafka.PersistentClaimStorage;
@@ -8,15 +9,18 @@ import io.strimzi.api.kafka.model.kafka.EphemeralStorage;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class KustomizationTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"k8s/base", "k8s/overlays/minikube", "strimzi/base", "strimzi/minikube"})
+    @ValueSource(strings = {"k8s/base", "k8s/overlays/minikube", "k8s/overlays/redis-cluster", "strimzi/base",
+        "strimzi/minikube"})
     void shouldBuildWithEveryResourcePatchAndFileInPlace(String dir) {
         var build = KustomizeBuild.of(Repository.path(dir));
         assertThat(build.problems).isEmpty();
@@ -33,6 +37,102 @@ class KustomizationTest {
                   - missing.yaml
                 """);
         assertThat(KustomizeBuild.of(dir).problems).singleElement().asString().contains("missing.yaml does not exist");
+    }
+
+    @Test
+    void shouldDropTheResourceThatAnInlinePatchDeletes(@TempDir Path dir) throws Exception {
+        writeConfigMapsAAndB(dir, """
+                  - patch: |-
+                      $patch: delete
+                      apiVersion: v1
+                      kind: ConfigMap
+                      metadata:
+                        name: b
+                """);
+        var build = KustomizeBuild.of(dir);
+
+        assertThat(build.problems).isEmpty();
+        assertThat(build.all()).extracting(Manifest::id).containsExactly("ConfigMap/a");
+    }
+
+    @Test
+    void shouldReportADeletionOfAResourceThatDoesNotExistOrOfMoreThanAName(@TempDir Path dir) throws Exception {
+        writeConfigMapsAAndB(dir, """
+                  - patch: |-
+                      $patch: delete
+                      apiVersion: v1
+                      kind: ConfigMap
+                      metadata:
+                        name: c
+                  - patch: |-
+                      $patch: delete
+                      apiVersion: v1
+                      kind: ConfigMap
+                      metadata:
+                        name: b
+                      data:
+                        kept: "no"
+                """);
+        assertThat(KustomizeBuild.of(dir).problems).satisfiesExactly(
+                problem -> assertThat(problem).contains("patches ConfigMap/c, which no resource defines"),
+                problem -> assertThat(problem).contains("the patch deleting ConfigMap/b holds more than its name"));
+    }
+
+    @Test
+    void shouldRefuseADeletionThatSharesItsPatchWithAnotherDocument(@TempDir Path dir) throws Exception {
+        writeConfigMapsAAndB(dir, """
+                  - path: patch.yaml
+                """);
+        Files.writeString(dir.resolve("patch.yaml"), """
+                $patch: delete
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: a
+                ---
+                $patch: delete
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: b
+                """);
+        assertThat(KustomizeBuild.of(dir).problems).singleElement().asString()
+                .contains("a patch that deletes a resource must hold nothing else");
+    }
+
+    @Test
+    void shouldRefuseAPatchDirectiveOtherThanDelete(@TempDir Path dir) throws Exception {
+        writeConfigMapsAAndB(dir, """
+                  - patch: |-
+                      $patch: replace
+                      apiVersion: v1
+                      kind: ConfigMap
+                      metadata:
+                        name: b
+                """);
+        assertThatThrownBy(() -> KustomizeBuild.of(dir)).hasMessageContaining("$patch: replace is not checked here");
+    }
+
+    /** A kustomization of two ConfigMaps, a and b, with {@code patches} (a YAML list, indented by two). */
+    private static void writeConfigMapsAAndB(Path dir, String patches) throws Exception {
+        Files.writeString(dir.resolve("config-maps.yaml"), """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: a
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: b
+                """);
+        Files.writeString(dir.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                resources:
+                  - config-maps.yaml
+                patches:
+                """ + patches);
     }
 
     @Test

@@ -17,11 +17,14 @@ import java.util.Set;
 /**
  * What {@code kubectl apply -k dir} would send, as far as our manifests need: resources of the directory and its
  * bases, the overlays' patches applied, and every file the kustomizations name. Patch semantics are those of JSON
- * merge patch (maps merge, lists are replaced) and JSON 6902 {@code replace}; kustomize's strategic merge differs
- * only for lists of the built-in kinds, so a patch of a built-in kind that holds a list is refused here rather than
- * approximated.
+ * merge patch (maps merge, lists are replaced), {@code $patch: delete} of a whole resource, and JSON 6902
+ * {@code replace}; kustomize's strategic merge differs only for lists of the built-in kinds, so a patch of a
+ * built-in kind that holds a list is refused here rather than approximated.
  */
 final class KustomizeBuild {
+    /** All that a {@code $patch: delete} document holds: the directive and the resource's identity. */
+    private static final Set<String> IDENTITY = Set.of(ManifestParser.DIRECTIVE, "apiVersion", "kind", "metadata");
+
     final Path dir;
     final Map<String, Manifest> resources = new LinkedHashMap<>();
     final Set<Path> referencedFiles = new LinkedHashSet<>();
@@ -81,7 +84,9 @@ final class KustomizeBuild {
             } else if (Files.isRegularFile(path)) {
                 referencedFiles.add(path);
                 for (Manifest manifest : ManifestParser.parse(path)) {
-                    if (resources.putIfAbsent(manifest.id(), manifest) != null) {
+                    if (manifest.deletes()) {
+                        problems.add(path + ": " + manifest.id() + " is a resource, not a patch: no $patch here");
+                    } else if (resources.putIfAbsent(manifest.id(), manifest) != null) {
                         problems.add(file + ": " + manifest.id() + " is defined twice");
                     }
                 }
@@ -115,20 +120,7 @@ final class KustomizeBuild {
                 return;
             }
             referencedFiles.add(path);
-            for (Manifest partial : ManifestParser.parse(path)) {
-                Manifest target = resources.get(partial.id());
-                if (target == null) {
-                    problems.add(path + ": patches " + partial.id() + ", which no resource defines");
-                    continue;
-                }
-                if (!partial.tree().path("apiVersion").asText().contains(".") && containsList(partial.tree())) {
-                    problems.add(path + ": a list in a patch of a built-in kind (strategic merge) is not checked here");
-                    continue;
-                }
-                ObjectNode merged = target.tree().deepCopy();
-                mergePatch(merged, partial.tree());
-                replace(target, merged);
-            }
+            applyStrategicMerge(path, ManifestParser.parse(path));
         } else if (patch.patch() != null && patch.target() != null) {
             List<Manifest> targets = resources.values().stream()
                     .filter(manifest -> manifest.kind().equals(patch.target().kind()))
@@ -148,8 +140,42 @@ final class KustomizeBuild {
                 }
                 replace(target, patched);
             }
+        } else if (patch.patch() != null) {
+            // Without a target, an inline patch names the resource it patches, as a patch file does.
+            applyStrategicMerge(kustomizationFile, ManifestParser.parse(kustomizationFile, patch.patch()));
         } else {
-            problems.add(kustomizationFile + ": a patch needs a path, or an inline patch and a target");
+            problems.add(kustomizationFile + ": a patch needs a path, or an inline patch");
+        }
+    }
+
+    private void applyStrategicMerge(Path source, List<Manifest> partials) {
+        if (partials.size() > 1 && partials.stream().anyMatch(Manifest::deletes)) {
+            // kustomize 5.5 crashes on a deletion followed by another document (its issue 5552).
+            problems.add(source + ": a patch that deletes a resource must hold nothing else");
+            return;
+        }
+        for (Manifest partial : partials) {
+            Manifest target = resources.get(partial.id());
+            if (target == null) {
+                problems.add(source + ": patches " + partial.id() + ", which no resource defines");
+                continue;
+            }
+            if (partial.deletes()) {
+                // Anything besides the name would be deleted with the resource, not applied: refuse it.
+                if (!IDENTITY.containsAll(fieldNames(partial.tree()))
+                        || !Set.of("name").containsAll(fieldNames(partial.tree().path("metadata")))) {
+                    problems.add(source + ": the patch deleting " + partial.id() + " holds more than its name");
+                }
+                resources.remove(partial.id());
+                continue;
+            }
+            if (!partial.tree().path("apiVersion").asText().contains(".") && containsList(partial.tree())) {
+                problems.add(source + ": a list in a patch of a built-in kind (strategic merge) is not checked here");
+                continue;
+            }
+            ObjectNode merged = target.tree().deepCopy();
+            mergePatch(merged, partial.tree());
+            replace(target, merged);
         }
     }
 
@@ -189,6 +215,12 @@ final class KustomizeBuild {
                 target.set(entry.getKey(), entry.getValue());
             }
         });
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        var names = new LinkedHashSet<String>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static boolean containsList(JsonNode node) {

@@ -20,6 +20,11 @@ record Manifest(Path file, int document, JsonNode tree, HasMetadata model) {
         return kind() + "/" + name();
     }
 
+    /** Whether this document is a patch that deletes the resource it names ({@code $patch: delete}). */
+    boolean deletes() {
+        return tree.path(ManifestParser.DIRECTIVE).asText().equals("delete");
+    }
+
     <T> T as(Class<T> type) {
         return type.cast(model);
     }

@@ -31,7 +31,7 @@ class ManifestModelTest {
         }
         assertThat(problems).isEmpty();
         assertThat(kinds).contains("Kafka", "KafkaNodePool", "KafkaTopic", "StatefulSet", "Deployment", "Service",
-                "PodDisruptionBudget", "ConfigMap", "Secret", "Namespace");
+                "PodDisruptionBudget", "ConfigMap", "Secret", "Namespace", "Job");
     }
 
     @Test
@@ -97,7 +97,7 @@ class ManifestModelTest {
     @Test
     void shouldReferenceEveryManifestFromAKustomization() {
         var referenced = new ArrayList<Path>();
-        for (String dir : List.of("k8s/overlays/minikube", "strimzi/minikube")) {
+        for (String dir : List.of("k8s/overlays/minikube", "k8s/overlays/redis-cluster", "strimzi/minikube")) {
             var build = KustomizeBuild.of(Repository.path(dir));
             assertThat(build.problems).as(dir).isEmpty();
             referenced.addAll(build.referencedFiles);

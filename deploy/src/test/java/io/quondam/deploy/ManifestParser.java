@@ -3,6 +3,7 @@ package io.quondam.deploy;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
@@ -25,7 +27,9 @@ import java.util.Map;
 /**
  * Parses manifest files into the fabric8 Kubernetes model and the Strimzi api model. Only the API versions and kinds
  * we deploy are known: anything else (a typo in {@code apiVersion}, {@code kafka.strimzi.io/v1beta2}, which Strimzi
- * 1.0 no longer serves) is an error, and so is a field the model does not know (see {@link UnknownFields}).
+ * 1.0 no longer serves) is an error, and so is a field the model does not know (see {@link UnknownFields}). Of
+ * kustomize's patch directives, only {@code $patch: delete} at the top of a document is understood
+ * ({@link Manifest#deletes()}).
  */
 final class ManifestParser {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -39,10 +43,14 @@ final class ManifestParser {
             Map.entry("v1/Service", Service.class),
             Map.entry("apps/v1/Deployment", Deployment.class),
             Map.entry("apps/v1/StatefulSet", StatefulSet.class),
+            Map.entry("batch/v1/Job", Job.class),
             Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
             Map.entry("kafka.strimzi.io/v1/Kafka", Kafka.class),
             Map.entry("kafka.strimzi.io/v1/KafkaNodePool", KafkaNodePool.class),
             Map.entry("kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class));
+
+    /** Kustomize's strategic-merge directive, which no model knows. */
+    static final String DIRECTIVE = "$patch";
 
     private ManifestParser() {
     }
@@ -69,7 +77,16 @@ final class ManifestParser {
                     problems.add("#" + document + ": unknown apiVersion/kind " + type);
                     continue;
                 }
-                HasMetadata parsed = YAML.treeToValue(tree, model);
+                JsonNode typed = tree;
+                if (tree.has(DIRECTIVE)) {
+                    if (!tree.get(DIRECTIVE).asText().equals("delete")) {
+                        problems.add("#" + document + ": " + DIRECTIVE + ": " + tree.get(DIRECTIVE).asText()
+                                + " is not checked here, only delete");
+                        continue;
+                    }
+                    typed = ((ObjectNode) tree).deepCopy().without(DIRECTIVE);
+                }
+                HasMetadata parsed = YAML.treeToValue(typed, model);
                 UnknownFields.in(parsed).forEach(problem -> problems.add(type + " " + problem));
                 if (parsed.getMetadata() == null || parsed.getMetadata().getName() == null) {
                     problems.add("#" + document + ": " + type + " without metadata.name");
