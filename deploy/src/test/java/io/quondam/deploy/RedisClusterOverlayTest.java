@@ -192,6 +192,36 @@ class RedisClusterOverlayTest {
         assertThat(Files.readString(nodes)).isEqualTo(mine + peer.formatted("10.1.0.2") + gone + nameless + vars);
     }
 
+    /**
+     * A node that was a master waits, before Redis starts, longer than its replica needs to be elected (node timeout,
+     * then the election); a replica, or a node without nodes.conf, starts at once.
+     */
+    @Test
+    void shouldHoldBackANodeThatWasAMasterUntilItsReplicaCanHaveTakenOver(@TempDir Path dir) throws Exception {
+        stubTools(dir, "");
+        var config = clusterConfig(build());
+        var call = java.util.regex.Pattern.compile("sh /scripts/wait-out-failover\\.sh /data/nodes\\.conf (\\d+)")
+                .matcher(config.get("init-redis-cluster.sh"));
+        assertThat(call.find()).as("the init script waits out a failover").isTrue();
+        int nodeTimeoutMillis = Integer.parseInt(config.get("redis.conf").lines()
+                .filter(line -> line.startsWith("cluster-node-timeout ")).findFirst().orElseThrow().split(" ")[1]);
+        assertThat(Integer.parseInt(call.group(1)) * 1000).isGreaterThanOrEqualTo(2 * nodeTimeoutMillis);
+        String script = config.get("wait-out-failover.sh");
+        String master = "a 10.0.0.1:6379@16379,redis-cluster-0.redis-cluster myself,master - 0 0 1 connected 0-5460\n";
+        String replica = "a 10.0.0.1:6379@16379,redis-cluster-0.redis-cluster myself,slave b 0 0 1 connected\n";
+
+        Path nodes = Files.writeString(dir.resolve("nodes.conf"), master);
+        assertThat(runScript(dir, script, List.of(), nodes.toString(), "12").exitCode()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("calls"))).containsExactly("sleep 12");
+
+        Files.writeString(nodes, replica);
+        assertThat(runScript(dir, script, List.of(), nodes.toString(), "12").exitCode()).isZero();
+        assertThat(dir.resolve("calls")).doesNotExist();
+
+        assertThat(runScript(dir, script, List.of(), dir.resolve("none.conf").toString(), "12").exitCode()).isZero();
+        assertThat(dir.resolve("calls")).doesNotExist();
+    }
+
     @Test
     void shouldRunEachNodeForTheClusterWithTheBaseNodesUserAndHardening(@TempDir Path dir) throws Exception {
         var build = build();
@@ -252,9 +282,10 @@ class RedisClusterOverlayTest {
     }
 
     /**
-     * Puts stand-ins for redis-cli and getent in {@code dir/bin}. redis-cli records its arguments in {@code calls},
-     * answers PING, and answers CLUSTER INFO from {@code info-<host>} or else {@code info}; getent resolves the names
-     * of {@code hosts} (lines of {@code ip name}) and no other.
+     * Puts stand-ins for redis-cli, getent and sleep in {@code dir/bin}. redis-cli records its arguments in
+     * {@code calls}, answers PING, and answers CLUSTER INFO from {@code info-<host>} or else {@code info}; getent
+     * resolves the names of {@code hosts} (lines of {@code ip name}) and no other; sleep records its call instead of
+     * sleeping.
      */
     private static void stubTools(Path dir, String hosts) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
@@ -283,7 +314,11 @@ class RedisClusterOverlayTest {
                 done < "$STUB/hosts"
                 exit 2
                 """);
-        for (Path tool : List.of(bin.resolve("redis-cli"), bin.resolve("getent"))) {
+        Files.writeString(bin.resolve("sleep"), """
+                #!/bin/sh
+                echo "sleep $*" >> "$STUB/calls"
+                """);
+        for (Path tool : List.of(bin.resolve("redis-cli"), bin.resolve("getent"), bin.resolve("sleep"))) {
             assertThat(tool.toFile().setExecutable(true)).isTrue();
         }
     }

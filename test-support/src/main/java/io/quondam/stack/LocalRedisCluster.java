@@ -77,8 +77,13 @@ public final class LocalRedisCluster implements AutoCloseable {
             throw new IllegalArgumentException("a master and a replica per shard, got " + ports.size() + " ports");
         }
         var cluster = new LocalRedisCluster(layout, password, ports, ports.size() / 2);
-        cluster.form(redisServer);
-        return cluster;
+        try {
+            cluster.form(redisServer);
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close(); // the stack does not know these nodes yet
+            throw e;
+        }
     }
 
     /** The cluster bus ports that nodes on {@code ports} also bind. */
