@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quondam.stack.Await;
 import io.quondam.stack.LocalRedisCluster;
 import io.quondam.stack.StackOptions;
 import java.nio.file.Path;
@@ -118,8 +119,10 @@ class RedisClusterKeyStoreIT extends KeyStoreContract {
                 assertThatThrownBy(() -> jedis.get(moved)).isInstanceOf(JedisAskDataException.class);
             }
 
+            long asked = asks(source);
+            // The move completes once the claim below has met ASK, so the claim is in flight while the slot moves.
             var finishing = CompletableFuture.runAsync(() -> {
-                RedisKeyStore.pause(Duration.ofMillis(500));
+                Await.until(Duration.ofSeconds(10), () -> asks(source) > asked, "the claim to be answered ASK");
                 cluster.finishSlotMove(slot, target);
             });
             var results = store.claimAll(List.of(new ClaimRequest("cluster-ask", "moved", "owner-2", TTL),
@@ -197,6 +200,15 @@ class RedisClusterKeyStoreIT extends KeyStoreContract {
     private static String keyInSlot(String namespace, int slot) {
         return IntStream.range(0, 1_000_000).mapToObj(i -> "fresh-" + i)
                 .filter(key -> ClusterSlots.slotOf(RedisKeys.of(namespace, key)) == slot).findFirst().orElseThrow();
+    }
+
+    /** How many ASK replies the node on {@code port} has given ({@code INFO errorstats}). */
+    private static long asks(int port) {
+        try (var jedis = admin(port)) {
+            return jedis.info("errorstats").lines().filter(line -> line.startsWith("errorstat_ASK:count="))
+                    .mapToLong(line -> Long.parseLong(line.substring("errorstat_ASK:count=".length()).strip()))
+                    .sum();
+        }
     }
 
     private static long keysInSlot(int port, int slot) {
