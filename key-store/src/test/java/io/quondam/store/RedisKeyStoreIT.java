@@ -23,9 +23,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /** The contract, and what only a real Redis with Sentinel can show: WAIT, failover, outage, lost scripts. */
@@ -264,9 +261,7 @@ class RedisKeyStoreIT extends KeyStoreContract {
     @Test
     void shouldRefuseTheServiceUserEveryOtherCommandAndKey() {
         var address = RedisEndpoint.parse(stack.currentMasterAddress(), "");
-        var config = DefaultJedisClientConfig.builder().user(StackOptions.SERVICE_USER)
-                .password(StackOptions.SERVICE_PASSWORD).build();
-        try (var jedis = new Jedis(new HostAndPort(address.host(), address.port()), config)) {
+        try (var jedis = address.connectAsService(Duration.ofSeconds(2))) {
             assertThat(jedis.ping()).isEqualTo("PONG");
             assertThat(jedis.set("q:{acl}:allowed", "owner")).isEqualTo("OK");
             assertThat(jedis.get("q:{acl}:allowed")).isEqualTo("owner");

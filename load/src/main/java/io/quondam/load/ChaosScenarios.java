@@ -55,7 +55,7 @@ final class ChaosScenarios {
                         Duration.ofSeconds(90), 1, false, Map.of(), ChaosScenarios::restartPostgres),
                 new ChaosScenario("cluster-master-kill", "Redis Cluster of 3 shards; kill -9 one shard's master "
                         + "every 30 s, the shards in turn", Duration.ofMinutes(3), 1, false, Map.of(),
-                        ChaosScenarios::killShardMasters, 1, CLUSTER_SHARDS));
+                        ChaosScenarios::killRedisMasters, 1, CLUSTER_SHARDS));
     }
 
     private static void killRedisMasters(ChaosRun.Faults faults) throws InterruptedException {
@@ -66,22 +66,6 @@ final class ChaosScenarios {
             // replica has caught up with the new one.
             faults.stack.awaitSettled(FAILOVER_TIMEOUT);
             failOver(faults, "the Redis master");
-            Thread.sleep(every.toMillis());
-        }
-    }
-
-    /**
-     * On a Redis Cluster: each kill takes one shard's master, whose replica the other masters elect in its place; the
-     * supervisor starts the killed node again as the new master's replica, as a StatefulSet would.
-     */
-    private static void killShardMasters(ChaosRun.Faults faults) throws InterruptedException {
-        var every = faults.every(Duration.ofSeconds(30), Duration.ofSeconds(10));
-        Thread.sleep(every.toMillis());
-        while (faults.before(0.9)) {
-            faults.stack.awaitSettled(FAILOVER_TIMEOUT);
-            var failover = faults.stack.failOverRedis(FAILOVER_TIMEOUT);
-            faults.note("killed the shard master %s (kill -9); the cluster promoted its replica %s",
-                    failover.killed(), failover.promoted());
             Thread.sleep(every.toMillis());
         }
     }
@@ -225,9 +209,17 @@ final class ChaosScenarios {
 
     /**
      * kill -9 of the master; notes whom Sentinel promoted and whether that replica held all of the old master's writes.
+     * On a Redis Cluster, of one shard's master (the shards in turn), whose replica the other masters elect; the
+     * supervisor then starts the killed node again as the new master's replica, as a StatefulSet would.
      */
     private static void failOver(ChaosRun.Faults faults, String which) {
         var stack = faults.stack;
+        if (stack.options().redisCluster()) {
+            var failover = stack.failOverRedis(FAILOVER_TIMEOUT);
+            faults.note("killed %s %s, a shard's master; the cluster promoted its replica %s", which,
+                    failover.killed(), failover.promoted());
+            return;
+        }
         String old = stack.currentMasterAddress();
         int killed = stack.killRedisMaster();
         var offsets = replicaOffsets(stack, killed);

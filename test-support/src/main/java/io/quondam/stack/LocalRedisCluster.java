@@ -214,8 +214,13 @@ public final class LocalRedisCluster implements AutoCloseable {
 
     /** Who serves which slots, as the first live node that answers sees it. */
     public ClusterTopology topology() {
-        return Await.untilPresent(TIMEOUT.multipliedBy(5), () -> ClusterTopology.ask(liveNodes().stream()
-                .map(RedisNode::endpoint).toList(), TIMEOUT), "a node of the Redis Cluster to answer CLUSTER SLOTS");
+        return Await.untilPresent(TIMEOUT.multipliedBy(5), () -> view(),
+                "a node of the Redis Cluster to answer CLUSTER SLOTS");
+    }
+
+    /** The view of the first live node that answers; empty when none does. */
+    private java.util.Optional<ClusterTopology> view() {
+        return ClusterTopology.ask(liveNodes().stream().map(RedisNode::endpoint).toList(), TIMEOUT);
     }
 
     /** kill -9 of the master now serving {@code slot}; returns its port. */
@@ -232,9 +237,8 @@ public final class LocalRedisCluster implements AutoCloseable {
      * other masters) that serves them; returns the new master's port.
      */
     public int awaitPromotion(int killedPort, int slot, Duration timeout) {
-        int promoted = Await.untilPresent(timeout, () -> ClusterTopology.ask(liveNodes().stream()
-                        .map(RedisNode::endpoint).toList(), TIMEOUT)
-                        .flatMap(view -> view.masterOf(slot)).filter(port -> port != killedPort),
+        int promoted = Await.untilPresent(timeout, () -> view().flatMap(view -> view.masterOf(slot))
+                        .filter(port -> port != killedPort),
                 "the replica of " + RedisNode.name(killedPort) + " to take over slot " + slot);
         awaitMaster(promoted, timeout);
         return promoted;
@@ -271,8 +275,7 @@ public final class LocalRedisCluster implements AutoCloseable {
 
     /** Whether another node has taken over every slot the (dead) node on {@code port} served. */
     public boolean failedOverFrom(int port) {
-        return ClusterTopology.ask(liveNodes().stream().filter(node -> node.port() != port)
-                .map(RedisNode::endpoint).toList(), TIMEOUT).map(view -> !view.serves(port)).orElse(false);
+        return view().map(view -> !view.serves(port)).orElse(false);
     }
 
     /** The nodes whose process is alive. */

@@ -83,12 +83,21 @@ public final class LocalStack implements AutoCloseable {
         kafka = KafkaCluster.launch(layout, options.kafkaPorts(), options.controllerPorts());
         if (options.redisCluster()) {
             redisCluster = LocalRedisCluster.formIn(layout, redisServer, options.redisPorts(), options.redisPassword());
-            kafka.awaitReady(BROKER_READY_TIMEOUT);
-            createTopics(options.topics());
-            LOG.info("Local stack up in {} ms: Kafka {}, Redis Cluster {}, dir {}", (System.nanoTime() - started)
-                    / 1_000_000, bootstrapServers(), redisCluster.topology().describe(), options.dir());
-            return;
+        } else {
+            startSentinelRedis();
         }
+        kafka.awaitReady(BROKER_READY_TIMEOUT);
+        createTopics(options.topics());
+        if (!options.redisCluster()) {
+            Await.until(SENTINEL_DISCOVERY_TIMEOUT, () -> masterLocator.allSentinelsSee(2, 2),
+                    "every Sentinel to see 2 replicas and 2 other Sentinels");
+        }
+        LOG.info("Local stack up in {} ms: Kafka {}, {}, dir {}", (System.nanoTime() - started) / 1_000_000,
+                bootstrapServers(), describeRedis(), options.dir());
+    }
+
+    /** The master, its 2 replicas, redis-guard and the 3 Sentinels. */
+    private void startSentinelRedis() {
         int masterPort = options.redisPorts().get(0);
         startRedisNode(masterPort, OptionalInt.empty());
         for (int port : options.redisPorts().subList(1, 3)) {
@@ -103,13 +112,6 @@ public final class LocalStack implements AutoCloseable {
         for (int port : options.sentinelPorts()) {
             sentinels.add(SentinelNode.start(redisServer, layout, port, masterPort, options));
         }
-        kafka.awaitReady(BROKER_READY_TIMEOUT);
-        createTopics(options.topics());
-        Await.until(SENTINEL_DISCOVERY_TIMEOUT, () -> masterLocator.allSentinelsSee(2, 2),
-                "every Sentinel to see 2 replicas and 2 other Sentinels");
-        LOG.info("Local stack up in {} ms: Kafka {}, Sentinels {}, master {}, dir {}",
-                (System.nanoTime() - started) / 1_000_000, bootstrapServers(), sentinelAddresses(),
-                currentMasterAddress(), options.dir());
     }
 
     /**

@@ -26,8 +26,18 @@ public record RedisEndpoint(String host, int port, String password) {
 
     /** A new authenticated connection with {@code timeout} for connect and every read; the caller closes it. */
     public Jedis connect(Duration timeout) {
+        return connect(null, password, timeout);
+    }
+
+    /** {@link #connect} as the services' ACL user ({@link StackOptions#SERVICE_USER}), with its rules and keys. */
+    public Jedis connectAsService(Duration timeout) {
+        return connect(StackOptions.SERVICE_USER, StackOptions.SERVICE_PASSWORD, timeout);
+    }
+
+    private Jedis connect(String user, String password, Duration timeout) {
         int millis = Math.toIntExact(timeout.toMillis());
         return new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder()
+                .user(user)
                 .password(password)
                 .resp2()
                 .connectionTimeoutMillis(millis)

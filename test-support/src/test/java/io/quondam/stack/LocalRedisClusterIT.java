@@ -11,8 +11,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -41,9 +39,7 @@ class LocalRedisClusterIT {
     }
 
     private static Jedis asServiceUser(int port) {
-        return new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder()
-                .user(StackOptions.SERVICE_USER).password(StackOptions.SERVICE_PASSWORD)
-                .socketTimeoutMillis((int) TIMEOUT.toMillis()).build());
+        return cluster.node(port).endpoint().connectAsService(TIMEOUT);
     }
 
     @Test
