@@ -49,10 +49,9 @@ class RedisClusterFailoverIT {
             assertThat(store.claimAll(confirmed)).allMatch(ClaimResult.Claimed.class::isInstance);
             store.awaitReplication(1, Duration.ofSeconds(5));
 
-            int killed = cluster.masterPorts().get(0);
-            int replica = cluster.allPorts().get(cluster.masterPorts().size());
-            cluster.node(killed).process().kill9();
-            cluster.awaitMaster(replica, Duration.ofSeconds(30));
+            int killed = cluster.killMasterOf(0);
+            // Waits until the nodes' shared slot map names the new master, not only until the replica says so.
+            cluster.awaitPromotion(killed, 0, Duration.ofSeconds(30));
             // The promoted master takes writes again once it has a replica (min-replicas-to-write 1).
             cluster.restart(killed);
 
