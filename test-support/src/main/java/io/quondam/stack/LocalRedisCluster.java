@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
@@ -219,7 +220,7 @@ public final class LocalRedisCluster implements AutoCloseable {
     }
 
     /** The view of the first live node that answers; empty when none does. */
-    private java.util.Optional<ClusterTopology> view() {
+    private Optional<ClusterTopology> view() {
         return ClusterTopology.ask(liveNodes().stream().map(RedisNode::endpoint).toList(), TIMEOUT);
     }
 
@@ -265,12 +266,22 @@ public final class LocalRedisCluster implements AutoCloseable {
         if (node(port).isAlive()) {
             throw new StackException(RedisNode.name(port) + " is still running");
         }
-        if (!failedOverFrom(port)) {
-            throw new StackException(RedisNode.name(port) + " still serves slots; wait for its replica to take over");
-        }
-        var node = RedisNode.restartClusterNode(redisServer, layout, port, password);
+        var node = restartFailedOver(redisServer, layout, port, password, view());
         nodes.put(port, node);
         return node;
+    }
+
+    /**
+     * Starts the killed cluster node on {@code port} again in its old directory, given the cluster's slot map as a
+     * live node sees it ({@code view}; empty when none answered). Refused while that view still names the node as a
+     * slot's master, or without a view: it would come back as their master, with none of their keys.
+     */
+    static RedisNode restartFailedOver(Path redisServer, StackLayout layout, int port, String password,
+                                       Optional<ClusterTopology> view) {
+        if (view.map(topology -> topology.serves(port)).orElse(true)) {
+            throw new StackException(RedisNode.name(port) + " still serves slots; wait for its replica to take over");
+        }
+        return RedisNode.restartClusterNode(redisServer, layout, port, password);
     }
 
     /** Whether another node has taken over every slot the (dead) node on {@code port} served. */

@@ -173,12 +173,8 @@ public final class StackCli {
             throw new StackException(running + " is still running");
         });
         if (options.redisCluster()) {
-            boolean replaced = clusterTopology().map(topology -> !topology.serves(port)).orElse(false);
-            if (!replaced) {
-                throw new StackException("redis-" + port + " still serves slots; wait for its replica to take over");
-            }
-            RedisNode node = RedisNode.restartClusterNode(RedisServerBinary.locate(layout.binDir()), layout, port,
-                    options.redisPassword());
+            RedisNode node = LocalRedisCluster.restartFailedOver(RedisServerBinary.locate(layout.binDir()), layout,
+                    port, options.redisPassword(), clusterTopology());
             out.println("started " + node + "; it rejoins the cluster as a replica");
             return;
         }
