@@ -270,14 +270,15 @@ class ConsistencyTest {
         var build = k8s(overlay);
         Map<String, Map<String, String>> podLabels = new HashMap<>();
         Map<String, Set<String>> podPorts = new HashMap<>();
+        var templates = podTemplates(build);
         for (var manifest : Stream.concat(build.ofKind("Deployment").stream(), build.ofKind("StatefulSet").stream())
                 .toList()) {
             var selector = manifest.model() instanceof Deployment deployment
                     ? deployment.getSpec().getSelector() : ((StatefulSet) manifest.model()).getSpec().getSelector();
-            assertThat(podTemplates(build).get(manifest.id()).getMetadata().getLabels()).as(manifest.id())
+            assertThat(templates.get(manifest.id()).getMetadata().getLabels()).as(manifest.id())
                     .containsAllEntriesOf(selector.getMatchLabels());
         }
-        podTemplates(build).forEach((id, template) -> {
+        templates.forEach((id, template) -> {
             podLabels.put(id, template.getMetadata().getLabels());
             var ports = new TreeSet<String>();
             template.getSpec().getContainers().forEach(c -> c.getPorts().forEach(p -> ports.add(p.getName())));
